@@ -1,0 +1,48 @@
+import type { Shape } from '@tapegrad/core';
+import { sizeFromShape, stridesOf } from '@tapegrad/core';
+
+/**
+ * Strides of `shape` as seen from a broadcast output of `outShape`:
+ * 0 along broadcast (size-1 or missing) dimensions.
+ */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const strides = stridesOf(shape);
+  const lead = outShape.length - shape.length;
+  return outShape.map((d, i) => (i < lead || shape[i - lead] === 1 ? 0 : strides[i - lead]!));
+}
+
+/**
+ * Calls `body(outIndex, aIndex, bIndex)` over a broadcast output, innermost dimension
+ * in a tight loop. Shared by every broadcasting binary kernel.
+ */
+export function forEachBroadcast(
+  aShape: Shape,
+  bShape: Shape,
+  outShape: Shape,
+  body: (o: number, ia: number, ib: number) => void,
+): void {
+  const rank = outShape.length;
+  const size = sizeFromShape(outShape);
+  if (size === 0) return;
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
+  const inner = rank ? outShape[rank - 1]! : 1;
+  const ia0 = rank ? sa[rank - 1]! : 0;
+  const ib0 = rank ? sb[rank - 1]! : 0;
+  const counter = new Array<number>(rank).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let o = 0; o < size; o += inner) {
+    for (let k = 0, pa = ia, pb = ib; k < inner; k++, pa += ia0, pb += ib0) body(o + k, pa, pb);
+    // advance the outer counter (dimensions rank-2 .. 0)
+    for (let d = rank - 2; d >= 0; d--) {
+      counter[d]!++;
+      ia += sa[d]!;
+      ib += sb[d]!;
+      if (counter[d]! < outShape[d]!) break;
+      ia -= sa[d]! * outShape[d]!;
+      ib -= sb[d]! * outShape[d]!;
+      counter[d] = 0;
+    }
+  }
+}

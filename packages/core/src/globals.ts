@@ -1,0 +1,155 @@
+/**
+ * Free functions bound to the default engine (or, for functions that take tensors,
+ * to the engine of their first tensor).
+ */
+import type { Backend } from './backend.js';
+import type { TensorLike } from './creation.js';
+import {
+  createEye,
+  createFill,
+  createLinspace,
+  createRandomNormal,
+  createRandomUniform,
+  createRange,
+  createTensor,
+} from './creation.js';
+import { engineOf, getDefaultEngine } from './default-engine.js';
+import type { DType } from './dtype.js';
+import type { EngineFlags, MemoryInfo } from './engine.js';
+import type { GradFn, Plugin } from './op.js';
+import type { Shape } from './shape.js';
+import type { Tensor, Variable } from './tensor.js';
+
+export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor {
+  return createTensor(getDefaultEngine(), values, shape, dtype);
+}
+
+export function scalar(value: number | boolean, dtype?: DType): Tensor {
+  return createTensor(getDefaultEngine(), value, [], dtype, 'scalar');
+}
+
+export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
+  return createFill(getDefaultEngine(), shape, 0, dtype, 'zeros');
+}
+
+export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
+  return createFill(getDefaultEngine(), shape, 1, dtype, 'ones');
+}
+
+export function fill(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
+  return createFill(getDefaultEngine(), shape, value, dtype, 'fill');
+}
+
+export function zerosLike(t: Tensor): Tensor {
+  t.engine.assertUsable(t, 'zerosLike', 'x');
+  return createFill(t.engine, t.shape, 0, t.dtype, 'zerosLike');
+}
+
+export function onesLike(t: Tensor): Tensor {
+  t.engine.assertUsable(t, 'onesLike', 'x');
+  return createFill(t.engine, t.shape, 1, t.dtype, 'onesLike');
+}
+
+export function range(start: number, stop: number, step = 1, dtype: DType = 'float32'): Tensor {
+  return createRange(getDefaultEngine(), start, stop, step, dtype);
+}
+
+export function linspace(start: number, stop: number, num: number): Tensor {
+  return createLinspace(getDefaultEngine(), start, stop, num);
+}
+
+export function eye(numRows: number, numColumns?: number, batchShape?: readonly number[], dtype?: DType): Tensor {
+  return createEye(getDefaultEngine(), numRows, numColumns, batchShape, dtype);
+}
+
+/** Normal samples; reproducible with `seed`. Also accepts tfjs's `(shape, mean, std, dtype, seed)`. */
+export function randomNormal(shape: Shape, mean?: number, stdDev?: number, dtypeOrSeed?: DType | number, seed?: number): Tensor {
+  return createRandomNormal(getDefaultEngine(), shape, mean, stdDev, dtypeOrSeed, seed);
+}
+
+/** Uniform samples in [minval, maxval); reproducible with `seed`. */
+export function randomUniform(shape: Shape, minval?: number, maxval?: number, dtypeOrSeed?: DType | number, seed?: number): Tensor {
+  return createRandomUniform(getDefaultEngine(), shape, minval, maxval, dtypeOrSeed, seed);
+}
+
+/** A mutable leaf tensor. Trainable variables require grad. */
+export function variable(initialValue: Tensor | TensorLike, trainable = true, name?: string, dtype?: DType): Variable {
+  const engine = engineOf(initialValue);
+  const init = createTensorIfNeeded(initialValue, dtype);
+  const v = engine.variable(init, trainable, name, dtype ?? init.dtype);
+  if (init !== initialValue) init.dispose();
+  return v;
+}
+
+function createTensorIfNeeded(x: Tensor | TensorLike, dtype?: DType): Tensor {
+  if (typeof x === 'object' && x !== null && 'engine' in x) return x;
+  return createTensor(getDefaultEngine(), x, undefined, dtype, 'variable');
+}
+
+/** Runs fn and disposes the tensors it created, except those it returns. */
+export function tidy<T>(nameOrFn: string | (() => T), fn?: () => T): T {
+  return typeof nameOrFn === 'function'
+    ? getDefaultEngine().tidy(nameOrFn)
+    : getDefaultEngine().tidy(nameOrFn, fn as () => T);
+}
+
+export function keep<T extends Tensor>(t: T): T {
+  return t.engine.keep(t);
+}
+
+export function dispose(container: unknown): void {
+  getDefaultEngine().dispose(container);
+}
+
+export function memory(): MemoryInfo {
+  return getDefaultEngine().memory();
+}
+
+/** Runs fn without recording gradients. */
+export function noGrad<T>(fn: () => T): T {
+  return getDefaultEngine().withGradMode(false, fn);
+}
+
+/** Runs fn with gradient recording on (inside noGrad, for example). */
+export function enableGrad<T>(fn: () => T): T {
+  return getDefaultEngine().withGradMode(true, fn);
+}
+
+/** A tensor equal to x through which no gradient flows. */
+export function stopGradient(x: Tensor): Tensor {
+  return x.engine.run('StopGradient', [x]) as Tensor;
+}
+
+/** Registers a plugin on the default engine. */
+export function use(plugin: Plugin): void {
+  getDefaultEngine().use(plugin);
+}
+
+export function registerBackend(name: string, factory: () => Backend | Promise<Backend>, priority?: number): void {
+  getDefaultEngine().registerBackend(name, factory, priority);
+}
+
+export async function setBackend(name: string): Promise<void> {
+  await getDefaultEngine().setBackend(name);
+}
+
+export function getBackend(): string {
+  return getDefaultEngine().getBackend();
+}
+
+export async function ready(): Promise<void> {
+  await getDefaultEngine().ready();
+}
+
+export function registerGradient(opName: string, gradFn: GradFn): void {
+  getDefaultEngine().registerGradient(opName, gradFn);
+}
+
+export function withGradientOverride<T>(map: Record<string, string | GradFn>, fn: () => T): T {
+  return getDefaultEngine().withGradientOverride(map, fn);
+}
+
+/** Sets engine flags (fallback policy, anomaly detection, debug leak reports). */
+export function setFlags(flags: Partial<EngineFlags>): void {
+  Object.assign(getDefaultEngine().flags, flags);
+}

@@ -1,0 +1,5 @@
+import type { OpDef } from '@tapegrad/core';
+
+export const nnOps: OpDef[] = [];
+
+export const nnMethods = {};
