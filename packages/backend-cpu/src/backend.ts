@@ -1,4 +1,4 @@
-import type { Backend, BackendMemory, DataHandle, DType, OutputSpec, Shape, TensorInfo, TypedArray } from '@tapegrad/core';
+import type { Backend, BackendMemory, DataHandle, DType, Kernel, OutputSpec, Shape, TensorInfo, TypedArray } from '@tapegrad/core';
 import { DTYPES, makeTypedArray, sizeFromShape } from '@tapegrad/core';
 
 /** A buffer on the CPU backend. */
@@ -55,3 +55,7 @@ export class CpuBackend implements Backend {
     return makeTypedArray(spec.dtype, sizeFromShape(spec.shape));
   }
 }
+
+/** A kernel of this backend (attrs typed per op). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CpuKernel<A = any> = Kernel<A, CpuBackend>;

@@ -1,9 +1,8 @@
-import type { Kernel } from '@tapegrad/core';
-import type { CpuBackend } from '../backend.js';
+import type { CpuKernel } from '../backend.js';
 import { forEachBroadcast } from './broadcast.js';
 
 /** Kernels for core's own ops (AddN) and for BroadcastTo. */
-export const coreKernels: Record<string, Kernel<never, CpuBackend>> = {
+export const coreKernels: Record<string, CpuKernel> = {
   AddN: ({ inputs, outputs: [spec], backend }) => {
     const out = backend.alloc(spec!);
     for (const t of inputs) {

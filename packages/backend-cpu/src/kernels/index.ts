@@ -1,7 +1,9 @@
 import type { Kernel } from '@tapegrad/core';
 import { binaryKernels } from './binary.js';
 import { coreKernels } from './core.js';
+import { matmulKernels } from './matmul.js';
 import { reduceKernels } from './reduce.js';
+import { shapeKernels } from './shape.js';
 import { unaryKernels } from './unary.js';
 
 /** Every CPU kernel, by op name. */
@@ -10,4 +12,6 @@ export const cpuKernels: Record<string, Kernel> = {
   ...unaryKernels,
   ...binaryKernels,
   ...reduceKernels,
+  ...matmulKernels,
+  ...shapeKernels,
 };

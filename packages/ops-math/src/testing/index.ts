@@ -7,7 +7,12 @@
 import { beforeAll, describe } from 'vitest';
 import type { ConformanceConfig, SuiteContext } from './helpers.js';
 import { makeContext } from './helpers.js';
+import { elementwiseSuite } from './elementwise.js';
+import { linalgSuite } from './linalg.js';
+import { nnSuite } from './nn.js';
+import { reductionSuite } from './reduction.js';
 import { seedSuite } from './seed.js';
+import { shapeSuite } from './shape.js';
 
 export * from './helpers.js';
 
@@ -19,5 +24,10 @@ export function mathConformance(config: ConformanceConfig): void {
       Object.assign(ctx, makeContext(await config.createEngine(), config.backend));
     });
     seedSuite(ctx);
+    elementwiseSuite(ctx);
+    reductionSuite(ctx);
+    linalgSuite(ctx);
+    shapeSuite(ctx);
+    nnSuite(ctx);
   });
 }

@@ -1,0 +1,3 @@
+import type { Kernel } from '@tapegrad/core';
+
+export const matmulKernels: Record<string, Kernel> = {};
