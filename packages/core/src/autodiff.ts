@@ -9,7 +9,8 @@ import type { Tensor, Variable } from './tensor.js';
 import { Tensor as TensorClass } from './tensor.js';
 
 function assertTensorResult(op: string, y: unknown): asserts y is Tensor {
-  if (!(y instanceof TensorClass)) throw new ArgumentError(`${op}: f must return a Tensor, got ${typeof y}`);
+  if (!(y instanceof TensorClass))
+    throw new ArgumentError(`${op}: f must return a Tensor, got ${typeof y}`);
 }
 
 /** Core of the functional API: value of f(...xs) and its gradients w.r.t. every x. */
@@ -32,7 +33,11 @@ function valueAndGradsImpl(
       const y = engine.withGradMode(true, () => f(...watched));
       assertTensorResult(op, y);
       const seed = engine.seedFor(op, y, dy);
-      const grads = engine.gradients(y, watched, { gradYs: [seed], createGraph: nested, unconnected: 'zero' });
+      const grads = engine.gradients(y, watched, {
+        gradYs: [seed],
+        createGraph: nested,
+        unconnected: 'zero',
+      });
       return { value: nested ? y : engine.detach(y), grads: grads as Tensor[] };
     } finally {
       engine.gradDepth--;
@@ -46,11 +51,15 @@ export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tens
 }
 
 /** `grads(f)(xs, dy?)`: gradients of f w.r.t. each of its arguments. */
-export function grads(f: (...xs: Tensor[]) => Tensor): (xs: readonly Tensor[], dy?: Tensor) => Tensor[] {
+export function grads(
+  f: (...xs: Tensor[]) => Tensor,
+): (xs: readonly Tensor[], dy?: Tensor) => Tensor[] {
   return (xs, dy) => valueAndGradsImpl(engineOf(xs), 'grads', f, xs, dy).grads;
 }
 
-export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
+export function valueAndGrad(
+  f: (x: Tensor) => Tensor,
+): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
   return (x, dy) => {
     const { value, grads: g } = valueAndGradsImpl(engineOf(x), 'valueAndGrad', f, [x], dy);
     return { value, grad: g[0]! };
@@ -105,7 +114,9 @@ export interface CustomGradResult {
  * Defines a function with its own gradient: `f(...inputs, save)` returns the value
  * and `gradFunc(dy, saved)` giving one gradient per input.
  */
-export function customGrad(f: (...args: never[]) => CustomGradResult): (...inputs: Tensor[]) => Tensor {
+export function customGrad(
+  f: (...args: never[]) => CustomGradResult,
+): (...inputs: Tensor[]) => Tensor {
   const call = f as unknown as (...args: (Tensor | SaveFn)[]) => CustomGradResult;
   return (...inputs) => {
     const engine = engineOf(inputs);
@@ -116,12 +127,23 @@ export function customGrad(f: (...args: never[]) => CustomGradResult): (...input
     };
     const result = engine.withGradMode(false, () => call(...inputs, save));
     assertTensorResult('customGrad', result?.value);
-    if (typeof result.gradFunc !== 'function') throw new ArgumentError('customGrad: f must return { value, gradFunc }');
+    if (typeof result.gradFunc !== 'function')
+      throw new ArgumentError('customGrad: f must return { value, gradFunc }');
     const record = engine.gradEnabled && inputs.some((x) => x.requiresGrad);
     if (!record) return result.value;
-    const value = inputs.includes(result.value) ? (engine.run('Identity', [result.value]) as Tensor) : result.value;
+    const value = inputs.includes(result.value)
+      ? (engine.run('Identity', [result.value]) as Tensor)
+      : result.value;
     const gradFn: GradFn = (dy, ctx) => result.gradFunc(dy, [...ctx.saved]);
-    engine.record('CustomGradient', inputs, [value], [{ shape: value.shape, dtype: value.dtype }], {}, gradFn, saved);
+    engine.record(
+      'CustomGradient',
+      inputs,
+      [value],
+      [{ shape: value.shape, dtype: value.dtype }],
+      {},
+      gradFn,
+      saved,
+    );
     return value;
   };
 }
@@ -130,14 +152,21 @@ export function customGrad(f: (...args: never[]) => CustomGradResult): (...input
  * Activation checkpointing: fn's intermediate tensors are not kept for backward;
  * fn is run again during backward to compute its gradients.
  */
-export function checkpoint<T extends Tensor | Tensor[]>(fn: (...inputs: Tensor[]) => T): (...inputs: Tensor[]) => T {
+export function checkpoint(fn: (...inputs: Tensor[]) => Tensor): (...inputs: Tensor[]) => Tensor;
+export function checkpoint(
+  fn: (...inputs: Tensor[]) => Tensor[],
+): (...inputs: Tensor[]) => Tensor[];
+export function checkpoint(
+  fn: (...inputs: Tensor[]) => Tensor | Tensor[],
+): (...inputs: Tensor[]) => Tensor | Tensor[] {
   return (...inputs) => {
     const engine = engineOf(inputs);
     inputs.forEach((x, i) => engine.assertUsable(x, 'checkpoint', `inputs[${i}]`));
     const record = engine.gradEnabled && inputs.some((x) => x.requiresGrad);
     const made = engine.withGradMode(false, () => fn(...inputs));
     if (!record) return made;
-    const outs = (Array.isArray(made) ? made : [made]).map((t) =>
+    const madeList = Array.isArray(made) ? made : [made];
+    const outs = madeList.map((t) =>
       inputs.includes(t) ? (engine.run('Identity', [t]) as Tensor) : t,
     );
     const gradFn: GradFn = (_dy, ctx) => {
@@ -145,12 +174,20 @@ export function checkpoint<T extends Tensor | Tensor[]>(fn: (...inputs: Tensor[]
       return engine.withGradMode(true, () => {
         const xs = ctx.inputs.map((h) => (isFloatDtype(h.dtype) ? engine.watch(h) : h));
         const again = fn(...xs);
-        const ys = (Array.isArray(again) ? again : [again]) as Tensor[];
+        const ys = Array.isArray(again) ? again : [again];
         return engine.gradients(ys, xs, { gradYs: ctx.dys, createGraph, unconnected: 'zero' });
       });
     };
-    engine.record('Checkpoint', inputs, outs, outs.map((t) => ({ shape: t.shape, dtype: t.dtype })), {}, gradFn, []);
-    return (Array.isArray(made) ? outs : outs[0]) as T;
+    engine.record(
+      'Checkpoint',
+      inputs,
+      outs,
+      outs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+      {},
+      gradFn,
+      [],
+    );
+    return Array.isArray(made) ? outs : outs[0]!;
   };
 }
 
@@ -204,7 +241,8 @@ export function gradCheck(
   options: GradCheckOptions = {},
 ): GradCheckReport {
   const engine = engineOf(inputs);
-  const f64 = (options.dtype ?? 'float64') === 'float64' && engine.backend.dtypes.includes('float64');
+  const f64 =
+    (options.dtype ?? 'float64') === 'float64' && engine.backend.dtypes.includes('float64');
   const dtype: DType = f64 ? 'float64' : 'float32';
   const eps = options.eps ?? (f64 ? 1e-6 : 1e-2);
   const atol = options.atol ?? (f64 ? 1e-6 : 1e-2);
@@ -269,7 +307,15 @@ export function gradCheck(
           }
           maxRel = Math.max(maxRel, err / Math.max(Math.abs(n), 1e-12));
         });
-        return { index: i, maxAbsError: maxAbs, maxRelError: maxRel, worstElement: worst, analytic, numeric, ok };
+        return {
+          index: i,
+          maxAbsError: maxAbs,
+          maxRelError: maxRel,
+          worstElement: worst,
+          analytic,
+          numeric,
+          ok,
+        };
       });
       const ok = reports.every((r) => r.ok);
       const maxAbsError = Math.max(0, ...reports.map((r) => r.maxAbsError));
@@ -289,7 +335,11 @@ export function gradCheck(
 }
 
 /** Throws if `gradCheck` fails, with its summary (convenient in tests). */
-export function assertGradCheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options?: GradCheckOptions): void {
+export function assertGradCheck(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options?: GradCheckOptions,
+): void {
   const report = gradCheck(f, inputs, options);
   if (!report.ok) throw new GradientError(`gradCheck failed:\n${report.summary}`);
 }

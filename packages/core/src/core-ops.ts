@@ -35,7 +35,9 @@ export const AddNOp: OpDef = {
         );
       }
       if (t.dtype !== first.dtype) {
-        throw new DTypeError(`addN: all tensors must have the same dtype; tensors[0] is ${first.dtype}, tensors[${i}] is ${t.dtype}`);
+        throw new DTypeError(
+          `addN: all tensors must have the same dtype; tensors[0] is ${first.dtype}, tensors[${i}] is ${t.dtype}`,
+        );
       }
     });
     return first.shape;

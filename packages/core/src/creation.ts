@@ -9,13 +9,15 @@ import type { NestedArray } from './tensor.js';
 import { Tensor } from './tensor.js';
 
 /** Anything `tensor()` accepts. */
-export type TensorLike = number | boolean | TypedArray | NestedArray | readonly NestedArray[];
+export type TensorLike = TypedArray | NestedArray | readonly NestedArray[];
 
 const DTYPE_SET = new Set<string>(['float32', 'int32', 'bool', 'float64']);
 
 function assertDtype(op: string, dtype: unknown): asserts dtype is DType {
   if (typeof dtype !== 'string' || !DTYPE_SET.has(dtype)) {
-    throw new ArgumentError(`${op}: dtype must be one of float32, int32, bool, float64; got ${String(dtype)}`);
+    throw new ArgumentError(
+      `${op}: dtype must be one of float32, int32, bool, float64; got ${String(dtype)}`,
+    );
   }
 }
 
@@ -29,10 +31,18 @@ function inferShapeOf(op: string, values: unknown): number[] {
   return shape;
 }
 
-function flatten(op: string, values: unknown, shape: number[], dim: number, out: (number | boolean)[]): void {
+function flatten(
+  op: string,
+  values: unknown,
+  shape: number[],
+  dim: number,
+  out: (number | boolean)[],
+): void {
   if (dim === shape.length) {
     if (typeof values !== 'number' && typeof values !== 'boolean') {
-      throw new ArgumentError(`${op}: values must be numbers or booleans, found ${Array.isArray(values) ? 'a nested array where a number was expected (ragged array?)' : typeof values}`);
+      throw new ArgumentError(
+        `${op}: values must be numbers or booleans, found ${Array.isArray(values) ? 'a nested array where a number was expected (ragged array?)' : typeof values}`,
+      );
     }
     out.push(values);
     return;
@@ -46,16 +56,22 @@ function flatten(op: string, values: unknown, shape: number[], dim: number, out:
 }
 
 /** Creates a tensor from nested arrays, a flat array with `shape`, a typed array or a scalar. */
-export function createTensor(engine: Engine, values: TensorLike, shape?: Shape, dtype?: DType, op = 'tensor'): Tensor {
+export function createTensor(
+  engine: Engine,
+  values: TensorLike,
+  shape?: Shape,
+  dtype?: DType,
+  op = 'tensor',
+): Tensor {
   if (dtype !== undefined) assertDtype(op, dtype);
   if (shape !== undefined) assertValidShape(op, shape);
   let flat: ArrayLike<number | boolean>;
   let inferred: number[];
   let dt: DType;
   if (ArrayBuffer.isView(values)) {
-    flat = values as TypedArray;
+    flat = values;
     inferred = [flat.length];
-    dt = dtype ?? dtypeOfTypedArray(values as TypedArray);
+    dt = dtype ?? dtypeOfTypedArray(values);
   } else if (typeof values === 'number' || typeof values === 'boolean') {
     flat = [values];
     inferred = [];
@@ -67,7 +83,9 @@ export function createTensor(engine: Engine, values: TensorLike, shape?: Shape, 
     flat = out;
     dt = dtype ?? (typeof out[0] === 'boolean' ? 'bool' : 'float32');
   } else {
-    throw new ArgumentError(`${op}: values must be a number, boolean, (nested) array or typed array; got ${typeof values}`);
+    throw new ArgumentError(
+      `${op}: values must be a number, boolean, (nested) array or typed array; got ${typeof values}`,
+    );
   }
   const finalShape = shape ?? inferred;
   const size = sizeFromShape(finalShape);
@@ -78,12 +96,20 @@ export function createTensor(engine: Engine, values: TensorLike, shape?: Shape, 
       filled.fill(Number(flat[0]));
       return engine.makeTensor(filled, finalShape, dt, op);
     }
-    throw new ShapeError(`${op}: ${flat.length} values do not fill shape ${fmtShape(finalShape)} (${size} elements)`);
+    throw new ShapeError(
+      `${op}: ${flat.length} values do not fill shape ${fmtShape(finalShape)} (${size} elements)`,
+    );
   }
   return engine.makeTensor(toTypedArray(flat, dt), finalShape, dt, op);
 }
 
-export function createFill(engine: Engine, shape: Shape, value: number, dtype: DType = 'float32', op = 'fill'): Tensor {
+export function createFill(
+  engine: Engine,
+  shape: Shape,
+  value: number,
+  dtype: DType = 'float32',
+  op = 'fill',
+): Tensor {
   assertDtype(op, dtype);
   assertValidShape(op, shape);
   const values = makeTypedArray(dtype, sizeFromShape(shape));
@@ -91,8 +117,15 @@ export function createFill(engine: Engine, shape: Shape, value: number, dtype: D
   return engine.makeTensor(values, shape, dtype, op);
 }
 
-export function createRange(engine: Engine, start: number, stop: number, step = 1, dtype: DType = 'float32'): Tensor {
-  if (step === 0 || !Number.isFinite(step)) throw new ArgumentError(`range: step must be a non-zero finite number, got ${step}`);
+export function createRange(
+  engine: Engine,
+  start: number,
+  stop: number,
+  step = 1,
+  dtype: DType = 'float32',
+): Tensor {
+  if (step === 0 || !Number.isFinite(step))
+    throw new ArgumentError(`range: step must be a non-zero finite number, got ${step}`);
   const n = Math.max(Math.ceil((stop - start) / step), 0);
   const values = makeTypedArray(dtype, n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
@@ -100,7 +133,8 @@ export function createRange(engine: Engine, start: number, stop: number, step = 
 }
 
 export function createLinspace(engine: Engine, start: number, stop: number, num: number): Tensor {
-  if (!Number.isInteger(num) || num < 1) throw new ArgumentError(`linspace: num must be a positive integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 1)
+    throw new ArgumentError(`linspace: num must be a positive integer, got ${num}`);
   const values = new Float32Array(num);
   const step = num === 1 ? 0 : (stop - start) / (num - 1);
   for (let i = 0; i < num; i++) values[i] = start + i * step;
@@ -119,13 +153,18 @@ export function createEye(
   const values = makeTypedArray(dtype, sizeFromShape(shape));
   const block = numRows * numColumns;
   for (let b = 0; b < sizeFromShape(batchShape); b++) {
-    for (let i = 0; i < Math.min(numRows, numColumns); i++) values[b * block + i * numColumns + i] = 1;
+    for (let i = 0; i < Math.min(numRows, numColumns); i++)
+      values[b * block + i * numColumns + i] = 1;
   }
   return engine.makeTensor(values, shape, dtype, 'eye');
 }
 
 /** `randomX(shape, a, b, seed)`; also accepts tfjs's `(shape, a, b, dtype, seed)`. */
-function seedAndDtype(op: string, dtypeOrSeed: DType | number | undefined, seed: number | undefined): [DType, number | undefined] {
+function seedAndDtype(
+  op: string,
+  dtypeOrSeed: DType | number | undefined,
+  seed: number | undefined,
+): [DType, number | undefined] {
   if (typeof dtypeOrSeed === 'string') {
     assertDtype(op, dtypeOrSeed);
     return [dtypeOrSeed, seed];
@@ -172,13 +211,32 @@ export function createRandomUniform(
  * Converts an op argument to a tensor: tensors are checked (not disposed, same engine),
  * numbers and arrays become tensors of `dtype` (default: float32, or bool for booleans).
  */
-export function convertToTensor(engine: Engine, x: unknown, arg: string, op: string, dtype?: DType): Tensor {
+export function convertToTensor(
+  engine: Engine,
+  x: unknown,
+  arg: string,
+  op: string,
+  dtype?: DType,
+): Tensor {
   if (x instanceof Tensor) {
     engine.assertUsable(x, op, arg);
     return x;
   }
-  if (typeof x === 'number' || typeof x === 'boolean' || Array.isArray(x) || ArrayBuffer.isView(x)) {
-    return createTensor(engine, x as TensorLike, undefined, typeof x === 'boolean' ? 'bool' : dtype, op);
+  if (
+    typeof x === 'number' ||
+    typeof x === 'boolean' ||
+    Array.isArray(x) ||
+    ArrayBuffer.isView(x)
+  ) {
+    return createTensor(
+      engine,
+      x as TensorLike,
+      undefined,
+      typeof x === 'boolean' ? 'bool' : dtype,
+      op,
+    );
   }
-  throw new ArgumentError(`${op}: argument '${arg}' must be a Tensor, number or array; got ${x === null ? 'null' : typeof x}`);
+  throw new ArgumentError(
+    `${op}: argument '${arg}' must be a Tensor, number or array; got ${x === null ? 'null' : typeof x}`,
+  );
 }

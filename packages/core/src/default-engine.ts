@@ -13,7 +13,8 @@ export function getDefaultEngine(): Engine {
 export function createEngine(options: EngineOptions = {}): Engine {
   const engine = new Engine();
   if (options.flags) Object.assign(engine.flags, options.flags);
-  for (const p of [...(options.ops ?? []), ...(options.backends ?? []), ...(options.plugins ?? [])]) engine.use(p);
+  for (const p of [...(options.ops ?? []), ...(options.backends ?? []), ...(options.plugins ?? [])])
+    engine.use(p);
   return engine;
 }
 

@@ -1,4 +1,11 @@
-import type { Backend, BackendMemory, DataHandle, Kernel, OutputSpec, TensorInfo } from './backend.js';
+import type {
+  Backend,
+  BackendMemory,
+  DataHandle,
+  Kernel,
+  OutputSpec,
+  TensorInfo,
+} from './backend.js';
 import { CORE_OPS } from './core-ops.js';
 import type { DType, TypedArray } from './dtype.js';
 import { bytesPerElement, isFloatDtype, makeTypedArray } from './dtype.js';
@@ -94,7 +101,9 @@ export class Engine {
   private numBuffers = 0;
   private numBytes = 0;
   private nextVariableId = 0;
-  private readonly finalizer = new FinalizationRegistry<FinalHeld>((held) => this.collectLeaked(held));
+  private readonly finalizer = new FinalizationRegistry<FinalHeld>((held) =>
+    this.collectLeaked(held),
+  );
 
   constructor() {
     for (const op of CORE_OPS) this.ops.set(op.name, op);
@@ -105,12 +114,16 @@ export class Engine {
   /** Registers a plugin (op family, backend, or extra kernels). Registering a name twice is an error. */
   use(plugin: Plugin): this {
     if (this.plugins.has(`${plugin.kind}:${plugin.name}`)) {
-      throw new ArgumentError(`use: plugin '${plugin.name}' (${plugin.kind}) is already registered on this engine`);
+      throw new ArgumentError(
+        `use: plugin '${plugin.name}' (${plugin.kind}) is already registered on this engine`,
+      );
     }
     if (plugin.kind === 'ops') this.registerOps(plugin);
-    else if (plugin.kind === 'backend') this.registerBackendPlugin(plugin as BackendPlugin<Backend>);
+    else if (plugin.kind === 'backend')
+      this.registerBackendPlugin(plugin as BackendPlugin<Backend>);
     else {
-      for (const [name, kernel] of Object.entries(plugin.kernels)) this.registerKernel(plugin.backend, name, kernel);
+      for (const [name, kernel] of Object.entries(plugin.kernels))
+        this.registerKernel(plugin.backend, name, kernel);
     }
     this.plugins.add(`${plugin.kind}:${plugin.name}`);
     return this;
@@ -131,7 +144,8 @@ export class Engine {
     if (plugin.methods) {
       const proto = Tensor.prototype as unknown as Record<string, unknown>;
       for (const [name, fn] of Object.entries(plugin.methods)) {
-        if (!(name in proto)) Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
+        if (!(name in proto))
+          Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
       }
     }
   }
@@ -153,9 +167,11 @@ export class Engine {
 
   registerKernel(backend: string, opName: string, kernel: Kernel): void {
     let map = this.kernels.get(backend);
-    if (!map) this.kernels.set(backend, (map = new Map()));
+    if (!map) this.kernels.set(backend, (map = new Map<string, Kernel>()));
     if (map.has(opName)) {
-      throw new ArgumentError(`registerKernel: backend '${backend}' already has a kernel for '${opName}'`);
+      throw new ArgumentError(
+        `registerKernel: backend '${backend}' already has a kernel for '${opName}'`,
+      );
     }
     map.set(opName, kernel);
   }
@@ -237,7 +253,9 @@ export class Engine {
         errors.push(`${name}: ${(e as Error).message}`);
       }
     }
-    throw new BackendError(`ready: no backend could be initialized (${errors.join('; ') || 'none registered'})`);
+    throw new BackendError(
+      `ready: no backend could be initialized (${errors.join('; ') || 'none registered'})`,
+    );
   }
 
   /** The active backend instance. */
@@ -298,11 +316,16 @@ export class Engine {
     const entry = this.backends.get(name);
     if (!entry) throw this.unknownBackend(name);
     if (entry.instance) return entry.instance;
-    if (entry.pending) throw new BackendError(`backend '${name}' is still initializing; await ready() or setBackend('${name}') first`);
+    if (entry.pending)
+      throw new BackendError(
+        `backend '${name}' is still initializing; await ready() or setBackend('${name}') first`,
+      );
     const made = entry.plugin.create();
     if (made instanceof Promise) {
       entry.pending = made;
-      throw new BackendError(`backend '${name}' initializes asynchronously; await setBackend('${name}') first`);
+      throw new BackendError(
+        `backend '${name}' initializes asynchronously; await setBackend('${name}') first`,
+      );
     }
     return (entry.instance = made);
   }
@@ -351,7 +374,13 @@ export class Engine {
   }
 
   private registerFinalizer(t: Tensor): void {
-    t.held = { storage: t.storage, node: null, creator: t.creator, createdAt: t.createdAt, id: t.id };
+    t.held = {
+      storage: t.storage,
+      node: null,
+      creator: t.creator,
+      createdAt: t.createdAt,
+      id: t.id,
+    };
     this.finalizer.register(t, t.held, t);
   }
 
@@ -390,7 +419,9 @@ export class Engine {
       );
     }
     if (t.engine !== this) {
-      throw new ArgumentError(`${op}: argument '${arg}' belongs to another engine; tensors cannot be mixed across engines`);
+      throw new ArgumentError(
+        `${op}: argument '${arg}' belongs to another engine; tensors cannot be mixed across engines`,
+      );
     }
   }
 
@@ -504,7 +535,8 @@ export class Engine {
 
   memory(): MemoryInfo {
     const backends: Record<string, BackendMemory> = {};
-    for (const [name, entry] of this.backends) if (entry.instance) backends[name] = entry.instance.memory();
+    for (const [name, entry] of this.backends)
+      if (entry.instance) backends[name] = entry.instance.memory();
     return {
       numTensors: this.numTensors,
       numDataBuffers: this.numBuffers,
@@ -527,7 +559,8 @@ export class Engine {
     inputs.forEach((t, i) => this.assertUsable(t, opName, inputName(def, i)));
     const specs: InputSpec[] = inputs.map((t) => ({ shape: t.shape, dtype: t.dtype }));
     const outSpecs = this.inferOutputs(def, specs, attrs);
-    const record = this.gradEnabled && !def.nondifferentiable && inputs.some((t) => t.requiresGradFlag);
+    const record =
+      this.gradEnabled && !def.nondifferentiable && inputs.some((t) => t.requiresGradFlag);
     const gradFn = record ? this.resolveGrad(def) : undefined;
 
     let outputs: Tensor[];
@@ -558,7 +591,8 @@ export class Engine {
   }
 
   private inferOutputs(def: OpDef, specs: InputSpec[], attrs: Attrs): OutputSpec[] {
-    const n = typeof def.numOutputs === 'function' ? def.numOutputs(specs, attrs) : (def.numOutputs ?? 1);
+    const n =
+      typeof def.numOutputs === 'function' ? def.numOutputs(specs, attrs) : (def.numOutputs ?? 1);
     const shapeOrShapes = def.inferShape(specs, attrs);
     const shapes = (n === 1 ? [shapeOrShapes] : shapeOrShapes) as Shape[];
     const dt = def.inferDtype ? def.inferDtype(specs, attrs) : (specs[0]?.dtype ?? 'float32');
@@ -574,11 +608,17 @@ export class Engine {
     outSpecs: OutputSpec[],
   ): Tensor[] {
     for (const spec of outSpecs) this.assertDtypeSupported(backend, spec.dtype, opName);
-    const infos: TensorInfo[] = inputs.map((t) => ({ dataId: this.handleOn(t, backend), shape: t.shape, dtype: t.dtype }));
+    const infos: TensorInfo[] = inputs.map((t) => ({
+      dataId: this.handleOn(t, backend),
+      shape: t.shape,
+      dtype: t.dtype,
+    }));
     const raw = kernel({ inputs: infos, attrs, outputs: outSpecs, backend });
     const results = Array.isArray(raw) ? raw : [raw];
     if (results.length !== outSpecs.length) {
-      throw new TapegradError(`${opName}: kernel on '${backend.name}' returned ${results.length} outputs, expected ${outSpecs.length}`);
+      throw new TapegradError(
+        `${opName}: kernel on '${backend.name}' returned ${results.length} outputs, expected ${outSpecs.length}`,
+      );
     }
     return results.map((info, i) => {
       const spec = outSpecs[i]!;
@@ -588,29 +628,48 @@ export class Engine {
         );
       }
       const aliased = inputs.find((t) => t.storage.handle === info.dataId);
-      const storage = aliased ? aliased.storage : this.newStorage(backend, info.dataId, spec.shape, spec.dtype);
+      const storage = aliased
+        ? aliased.storage
+        : this.newStorage(backend, info.dataId, spec.shape, spec.dtype);
       return this.wrap(storage, spec.shape, spec.dtype, opName);
     });
   }
 
-  private runFallback(opName: string, inputs: readonly Tensor[], attrs: Attrs, outSpecs: OutputSpec[]): Tensor[] {
+  private runFallback(
+    opName: string,
+    inputs: readonly Tensor[],
+    attrs: Attrs,
+    outSpecs: OutputSpec[],
+  ): Tensor[] {
     const active = this.activeBackendName();
     const candidates = this.backendsWithKernel(opName).filter((b) => b !== active);
     if (candidates.length === 0 || this.flags.fallback === 'error') {
       throw new KernelNotFoundError(
         `${opName}: backend '${active}' has no kernel for this op` +
-          (candidates.length ? ` (backends that have it: ${candidates.join(', ')}; fallback is disabled)` : ' and no other backend has one'),
+          (candidates.length
+            ? ` (backends that have it: ${candidates.join(', ')}; fallback is disabled)`
+            : ' and no other backend has one'),
       );
     }
     const name = candidates.sort(
-      (a, b) => (this.backends.get(b)?.plugin.priority ?? 0) - (this.backends.get(a)?.plugin.priority ?? 0),
+      (a, b) =>
+        (this.backends.get(b)?.plugin.priority ?? 0) - (this.backends.get(a)?.plugin.priority ?? 0),
     )[0]!;
     if (this.flags.fallback === 'warn' && !this.warned.has(`${opName}:${active}`)) {
       this.warned.add(`${opName}:${active}`);
-      console.warn(`tapegrad: ${opName} has no kernel on '${active}'; running it on '${name}' (data is moved)`);
+      console.warn(
+        `tapegrad: ${opName} has no kernel on '${active}'; running it on '${name}' (data is moved)`,
+      );
     }
     const backend = this.findBackend(name);
-    return this.runKernel(this.kernels.get(name)!.get(opName)!, backend, opName, inputs, attrs, outSpecs);
+    return this.runKernel(
+      this.kernels.get(name)!.get(opName)!,
+      backend,
+      opName,
+      inputs,
+      attrs,
+      outSpecs,
+    );
   }
 
   private checkAnomaly(opName: string, inputs: readonly Tensor[], outputs: Tensor[]): void {
@@ -664,7 +723,9 @@ export class Engine {
     outputs.forEach((t, i) => {
       if (t.node) {
         // The op returned an input unchanged: give the output its own storage reference.
-        throw new TapegradError(`${opName}: internal error, output already belongs to ${t.node.opName}`);
+        throw new TapegradError(
+          `${opName}: internal error, output already belongs to ${t.node.opName}`,
+        );
       }
       t.node = node;
       if (t.held) t.held.node = node;
@@ -749,7 +810,9 @@ export class Engine {
     if (typeof gradient === 'number') return this.fill(y.shape, gradient, y.dtype);
     this.assertUsable(gradient, op, 'gradient');
     if (!shapesEqual(gradient.shape, y.shape)) {
-      throw new GradientError(`${op}: the seed gradient has shape ${fmtShape(gradient.shape)}, the output ${fmtShape(y.shape)}`);
+      throw new GradientError(
+        `${op}: the seed gradient has shape ${fmtShape(gradient.shape)}, the output ${fmtShape(y.shape)}`,
+      );
     }
     return gradient;
   }
@@ -762,17 +825,25 @@ export class Engine {
   }
 
   /** Gradients of `ys` (summed) with respect to `xs`. */
-  gradients(ys: Tensor | readonly Tensor[], xs: readonly Tensor[], options: GradientsOptions = {}): (Tensor | null)[] {
+  gradients(
+    ys: Tensor | readonly Tensor[],
+    xs: readonly Tensor[],
+    options: GradientsOptions = {},
+  ): (Tensor | null)[] {
     const yList = Array.isArray(ys) ? (ys as readonly Tensor[]) : [ys as Tensor];
     yList.forEach((y, i) => this.assertUsable(y, 'gradients', `ys[${i}]`));
     xs.forEach((x, i) => this.assertUsable(x, 'gradients', `xs[${i}]`));
     const gradYs = options.gradYs;
     if (gradYs && gradYs.length !== yList.length) {
-      throw new GradientError(`gradients: gradYs has ${gradYs.length} entries for ${yList.length} ys`);
+      throw new GradientError(
+        `gradients: gradYs has ${gradYs.length} entries for ${yList.length} ys`,
+      );
     }
     const createGraph = options.createGraph ?? false;
     return this.tidy(() => {
-      const seeds = yList.map((y, i) => (gradYs?.[i] ? this.seedFor('gradients', y, gradYs[i]) : this.fill(y.shape, 1, y.dtype)));
+      const seeds = yList.map((y, i) =>
+        gradYs?.[i] ? this.seedFor('gradients', y, gradYs[i]) : this.fill(y.shape, 1, y.dtype),
+      );
       const { xsGrads } = runBackward(this, {
         roots: yList,
         seeds,
@@ -793,7 +864,9 @@ export class Engine {
   /** @internal `x` as a differentiation target: an alias leaf, or Identity(x) when x is itself on a tape. */
   watch(x: Tensor): Tensor {
     if (!isFloatDtype(x.dtype)) {
-      throw new GradientError(`grad: can only differentiate with respect to float tensors, got ${x.dtype} (shape ${fmtShape(x.shape)})`);
+      throw new GradientError(
+        `grad: can only differentiate with respect to float tensors, got ${x.dtype} (shape ${fmtShape(x.shape)})`,
+      );
     }
     if (x.requiresGradFlag && this.gradEnabled) return this.run('Identity', [x]) as Tensor;
     const leaf = this.wrap(x.storage, x.shape, x.dtype, x.creator);
@@ -811,11 +884,15 @@ export class Engine {
   variable(initial: Tensor, trainable = true, name?: string, dtype?: DType): Variable {
     this.assertUsable(initial, 'variable', 'initialValue');
     if (dtype !== undefined && dtype !== initial.dtype) {
-      throw new ArgumentError(`variable: initial value is ${initial.dtype} but dtype ${dtype} was requested; cast it first`);
+      throw new ArgumentError(
+        `variable: initial value is ${initial.dtype} but dtype ${dtype} was requested; cast it first`,
+      );
     }
     const varName = name ?? `variable_${this.nextVariableId++}`;
     if (this.variables.has(varName)) {
-      throw new ArgumentError(`variable: a variable named '${varName}' already exists on this engine`);
+      throw new ArgumentError(
+        `variable: a variable named '${varName}' already exists on this engine`,
+      );
     }
     const v = new Variable(this, initial, trainable, varName);
     v.kept = true;
@@ -894,5 +971,6 @@ export function collectTensors(value: unknown, out: Set<Tensor>, seen = new Set<
   }
   if (Array.isArray(value)) for (const v of value) collectTensors(v, out, seen);
   else if (value instanceof Map) for (const v of value.values()) collectTensors(v, out, seen);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collectTensors(v, out, seen);
+  else if (Object.getPrototypeOf(value) === Object.prototype)
+    for (const v of Object.values(value)) collectTensors(v, out, seen);
 }

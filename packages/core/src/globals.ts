@@ -58,22 +58,44 @@ export function linspace(start: number, stop: number, num: number): Tensor {
   return createLinspace(getDefaultEngine(), start, stop, num);
 }
 
-export function eye(numRows: number, numColumns?: number, batchShape?: readonly number[], dtype?: DType): Tensor {
+export function eye(
+  numRows: number,
+  numColumns?: number,
+  batchShape?: readonly number[],
+  dtype?: DType,
+): Tensor {
   return createEye(getDefaultEngine(), numRows, numColumns, batchShape, dtype);
 }
 
 /** Normal samples; reproducible with `seed`. Also accepts tfjs's `(shape, mean, std, dtype, seed)`. */
-export function randomNormal(shape: Shape, mean?: number, stdDev?: number, dtypeOrSeed?: DType | number, seed?: number): Tensor {
+export function randomNormal(
+  shape: Shape,
+  mean?: number,
+  stdDev?: number,
+  dtypeOrSeed?: DType | number,
+  seed?: number,
+): Tensor {
   return createRandomNormal(getDefaultEngine(), shape, mean, stdDev, dtypeOrSeed, seed);
 }
 
 /** Uniform samples in [minval, maxval); reproducible with `seed`. */
-export function randomUniform(shape: Shape, minval?: number, maxval?: number, dtypeOrSeed?: DType | number, seed?: number): Tensor {
+export function randomUniform(
+  shape: Shape,
+  minval?: number,
+  maxval?: number,
+  dtypeOrSeed?: DType | number,
+  seed?: number,
+): Tensor {
   return createRandomUniform(getDefaultEngine(), shape, minval, maxval, dtypeOrSeed, seed);
 }
 
 /** A mutable leaf tensor. Trainable variables require grad. */
-export function variable(initialValue: Tensor | TensorLike, trainable = true, name?: string, dtype?: DType): Variable {
+export function variable(
+  initialValue: Tensor | TensorLike,
+  trainable = true,
+  name?: string,
+  dtype?: DType,
+): Variable {
   const engine = engineOf(initialValue);
   const init = createTensorIfNeeded(initialValue, dtype);
   const v = engine.variable(init, trainable, name, dtype ?? init.dtype);
@@ -125,7 +147,11 @@ export function use(plugin: Plugin): void {
   getDefaultEngine().use(plugin);
 }
 
-export function registerBackend(name: string, factory: () => Backend | Promise<Backend>, priority?: number): void {
+export function registerBackend(
+  name: string,
+  factory: () => Backend | Promise<Backend>,
+  priority?: number,
+): void {
   getDefaultEngine().registerBackend(name, factory, priority);
 }
 

@@ -1,8 +1,26 @@
 export * from './errors.js';
 export * from './dtype.js';
 export * from './shape.js';
-export type { Backend, BackendMemory, DataHandle, Kernel, KernelArgs, OutputSpec, TensorInfo } from './backend.js';
-export type { Attrs, BackendPlugin, GradContext, GradFn, InputSpec, KernelsPlugin, OpDef, OpsPlugin, Plugin } from './op.js';
+export type {
+  Backend,
+  BackendMemory,
+  DataHandle,
+  Kernel,
+  KernelArgs,
+  OutputSpec,
+  TensorInfo,
+} from './backend.js';
+export type {
+  Attrs,
+  BackendPlugin,
+  GradContext,
+  GradFn,
+  InputSpec,
+  KernelsPlugin,
+  OpDef,
+  OpsPlugin,
+  Plugin,
+} from './op.js';
 export { Tensor, Variable } from './tensor.js';
 export type { BackwardOptions, GradHook, NestedArray } from './tensor.js';
 export { Engine, collectTensors } from './engine.js';
@@ -34,5 +52,11 @@ export {
   valueAndGrads,
   variableGrads,
 } from './autodiff.js';
-export type { CustomGradResult, GradCheckInputReport, GradCheckOptions, GradCheckReport, SaveFn } from './autodiff.js';
+export type {
+  CustomGradResult,
+  GradCheckInputReport,
+  GradCheckOptions,
+  GradCheckReport,
+  SaveFn,
+} from './autodiff.js';
 export { AddNOp, IdentityOp, StopGradientOp } from './core-ops.js';

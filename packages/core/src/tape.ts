@@ -33,7 +33,8 @@ export class TapeNode {
 }
 
 /** Where gradients arrive for a tensor: its producing node's output, or the leaf itself. */
-type Position = { node: TapeNode; index: number; leaf: null } | { node: null; index: 0; leaf: Tensor };
+type Position =
+  { node: TapeNode; index: number; leaf: null } | { node: null; index: 0; leaf: Tensor };
 
 export function positionOf(t: Tensor): Position {
   if (t.node !== null) return { node: t.node, index: t.outputIndex, leaf: null };
@@ -69,7 +70,7 @@ export function runBackward(
     const p = positionOf(x);
     if (p.node) {
       let m = targetOutputs.get(p.node);
-      if (!m) targetOutputs.set(p.node, (m = new Map()));
+      if (!m) targetOutputs.set(p.node, (m = new Map<number, number[]>()));
       push(m, p.index, i);
     } else push(targetLeaves, p.leaf, i);
   });
@@ -92,7 +93,8 @@ export function runBackward(
   const leads = (t: Tensor): boolean => {
     if (isStopped(t)) return false;
     const p = positionOf(t);
-    if (p.node) return (targetOutputs.get(p.node)?.has(p.index) ?? false) || needed.get(p.node) === true;
+    if (p.node)
+      return (targetOutputs.get(p.node)?.has(p.index) ?? false) || needed.get(p.node) === true;
     return leafIsTarget(p.leaf);
   };
   const rootNodes: TapeNode[] = [];
@@ -155,7 +157,8 @@ export function runBackward(
   });
 
   const ready: TapeNode[] = [];
-  for (const n of rootNodes) if (needed.get(n) && !pending.get(n) && !ready.includes(n)) ready.push(n);
+  for (const n of rootNodes)
+    if (needed.get(n) && !pending.get(n) && !ready.includes(n)) ready.push(n);
 
   function applyHooks(hooks: readonly GradHook[] | undefined | null, g: Tensor): Tensor {
     if (!hooks) return g;
@@ -210,7 +213,9 @@ export function runBackward(
       });
       engine.gradEnabled = prevGradMode;
       engine.backwardOp = prevBackwardOp;
-      const inputGrads = Array.isArray(raw) ? (raw as (Tensor | null | undefined)[]) : [raw as Tensor];
+      const inputGrads = Array.isArray(raw)
+        ? (raw as (Tensor | null | undefined)[])
+        : [raw as Tensor];
       if (inputGrads.length !== n.inputs.length) {
         throw new GradientError(
           `${n.opName}: gradient function returned ${inputGrads.length} gradients for ${n.inputs.length} inputs`,

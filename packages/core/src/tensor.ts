@@ -151,7 +151,9 @@ export class Tensor {
   registerHook(hook: GradHook): { remove(): void } {
     this.engine.assertUsable(this, 'registerHook', 'tensor');
     if (!this.requiresGradFlag) {
-      throw new GradientError('registerHook: the tensor does not require grad, so no gradient will reach the hook');
+      throw new GradientError(
+        'registerHook: the tensor does not require grad, so no gradient will reach the hook',
+      );
     }
     // Non-leaf gradients arrive at the producing node's output; leaf gradients at the leaf.
     const list = this.node ? (this.node.hooks[this.outputIndex] ??= []) : (this.hooks ??= []);
@@ -190,7 +192,8 @@ export class Tensor {
   }
 
   toString(verbose = false): string {
-    if (this.disposedFlag) return `Tensor(disposed, shape [${this.shape.join(',')}], ${this.dtype})`;
+    if (this.disposedFlag)
+      return `Tensor(disposed, shape [${this.shape.join(',')}], ${this.dtype})`;
     let values: string;
     try {
       values = formatNested(this.arraySync());

@@ -1,0 +1,25 @@
+/**
+ * tapegrad: everything re-exported, with the default plugins registered on the
+ * default engine, so `import * as tg from 'tapegrad'` works like `@tensorflow/tfjs`.
+ */
+import { getDefaultEngine } from '@tapegrad/core';
+import type { Plugin } from '@tapegrad/core';
+import { cpu } from '@tapegrad/backend-cpu';
+import { math } from '@tapegrad/ops-math';
+
+export * from '@tapegrad/core';
+export * from '@tapegrad/ops-math';
+export { CpuBackend, cpu } from '@tapegrad/backend-cpu';
+
+/** The plugins this package registers: op families first, then backends by priority. */
+export const defaultPlugins: readonly Plugin[] = [math, cpu()];
+
+/** Registers the default plugins on the default engine (skipping any already registered). */
+export function registerDefaults(): void {
+  const engine = getDefaultEngine();
+  for (const plugin of defaultPlugins) {
+    if (!engine.plugins.has(`${plugin.kind}:${plugin.name}`)) engine.use(plugin);
+  }
+}
+
+registerDefaults();
