@@ -2,6 +2,7 @@ import type { Kernel } from '@tapegrad/core';
 import { binaryKernels } from './binary.js';
 import { coreKernels } from './core.js';
 import { matmulKernels } from './matmul.js';
+import { nnKernels } from './nn.js';
 import { reduceKernels } from './reduce.js';
 import { shapeKernels } from './shape.js';
 import { unaryKernels } from './unary.js';
@@ -14,4 +15,5 @@ export const cpuKernels: Record<string, Kernel> = {
   ...reduceKernels,
   ...matmulKernels,
   ...shapeKernels,
+  ...nnKernels,
 };

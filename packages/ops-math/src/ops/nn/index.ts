@@ -1,5 +1,11 @@
 import type { OpDef } from '@tapegrad/core';
+import { LogSoftmaxOp, logSoftmax } from './log-softmax.js';
+import { moments } from './moments.js';
+import { SoftmaxOp, softmax } from './softmax.js';
 
-export const nnOps: OpDef[] = [];
+export { logSoftmax, moments, softmax };
+export { Reduction, losses } from './losses/index.js';
 
-export const nnMethods = {};
+export const nnOps: OpDef[] = [SoftmaxOp, LogSoftmaxOp];
+
+export const nnMethods = { softmax, logSoftmax, moments };

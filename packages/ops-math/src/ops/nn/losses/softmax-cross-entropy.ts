@@ -1,0 +1,33 @@
+import type { Tensor } from '@tapegrad/core';
+import type { Arg } from '../../../util.js';
+import { add } from '../../elementwise/add.js';
+import { mul } from '../../elementwise/mul.js';
+import { neg } from '../../elementwise/neg.js';
+import { sum } from '../../reduction/sum.js';
+import { logSoftmax } from '../log-softmax.js';
+import { lossOperands } from './common.js';
+import { Reduction, computeWeightedLoss } from './compute-weighted-loss.js';
+
+/**
+ * Cross-entropy of one-hot (or soft) labels against softmax(logits) over the last axis:
+ * −Σ labels·logSoftmax(logits) per example. Label smoothing mixes labels with 1/numClasses.
+ */
+export function softmaxCrossEntropy(
+  onehotLabels: Arg,
+  logits: Arg,
+  weights?: Arg | null,
+  labelSmoothing = 0,
+  reduction = Reduction.SUM_BY_NONZERO_WEIGHTS,
+): Tensor {
+  const [rawLabels, x] = lossOperands('softmaxCrossEntropy', onehotLabels, logits, [
+    'onehotLabels',
+    'logits',
+  ]);
+  const numClasses = x.shape[x.rank - 1]!;
+  const labels =
+    labelSmoothing > 0
+      ? add(mul(rawLabels, 1 - labelSmoothing), labelSmoothing / numClasses)
+      : rawLabels;
+  const perExample = neg(sum(mul(labels, logSoftmax(x, -1)), -1));
+  return computeWeightedLoss(perExample, weights, reduction);
+}

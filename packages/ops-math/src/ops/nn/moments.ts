@@ -1,0 +1,23 @@
+import type { Tensor } from '@tapegrad/core';
+import { normalizeAxes } from '@tapegrad/core';
+import type { Arg } from '../../util.js';
+import { squaredDifference } from '../elementwise/squared-difference.js';
+import { reshape } from '../shape/reshape.js';
+import { reducedShape } from '../reduction/sum.js';
+import { floatArg, meanOver } from './common.js';
+
+/**
+ * Mean and (population) variance over `axis` (all axes by default), as tfjs.moments.
+ * A composition of differentiable ops, so both outputs have gradients of any order.
+ */
+export function moments(
+  x: Arg,
+  axis?: number | number[] | null,
+  keepDims = false,
+): { mean: Tensor; variance: Tensor } {
+  const t = floatArg(x, 'x', 'moments');
+  const axes = normalizeAxes('moments', axis, t.rank);
+  const mean = meanOver(t, axes, true);
+  const variance = meanOver(squaredDifference(t, mean), axes, keepDims);
+  return { mean: keepDims ? mean : reshape(mean, reducedShape(t.shape, axes, false)), variance };
+}
