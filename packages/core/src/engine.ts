@@ -568,14 +568,16 @@ export class Engine {
       const src = inputs[def.aliasInput]!;
       outputs = [this.wrap(src.storage, outSpecs[0]!.shape, outSpecs[0]!.dtype, opName)];
     } else if (record && !gradFn && def.composite) {
-      // No gradient of its own: differentiate through the composition.
-      return def.composite([...inputs], attrs);
+      // No gradient of its own: differentiate through the composition (its intermediates stay internal).
+      return this.tidy(() => def.composite!([...inputs], attrs));
     } else {
       const backend = this.backend;
       const kernel = this.kernels.get(backend.name)?.get(opName);
       if (kernel) outputs = this.runKernel(kernel, backend, opName, inputs, attrs, outSpecs);
       else if (def.composite) {
-        const made = this.withGradMode(false, () => def.composite!([...inputs], attrs));
+        const made = this.withGradMode(false, () =>
+          this.tidy(() => def.composite!([...inputs], attrs)),
+        );
         // A composition may hand back an input (or a recorded tensor): give the op its own outputs.
         outputs = (Array.isArray(made) ? made : [made]).map((t) =>
           t.node || inputs.includes(t) ? this.wrap(t.storage, t.shape, t.dtype, opName) : t,
@@ -594,7 +596,14 @@ export class Engine {
     const n =
       typeof def.numOutputs === 'function' ? def.numOutputs(specs, attrs) : (def.numOutputs ?? 1);
     const shapeOrShapes = def.inferShape(specs, attrs);
-    const shapes = (n === 1 ? [shapeOrShapes] : shapeOrShapes) as Shape[];
+    // A multi-output op with one output may return [shape] or shape.
+    const isList = shapeOrShapes.length > 0 && Array.isArray(shapeOrShapes[0]);
+    const shapes = (isList ? shapeOrShapes : [shapeOrShapes]) as Shape[];
+    if (shapes.length !== n) {
+      throw new TapegradError(
+        `${def.name}: shape inference returned ${shapes.length} shapes for ${n} outputs`,
+      );
+    }
     const dt = def.inferDtype ? def.inferDtype(specs, attrs) : (specs[0]?.dtype ?? 'float32');
     return shapes.map((shape, i) => ({ shape, dtype: Array.isArray(dt) ? dt[i]! : dt }));
   }

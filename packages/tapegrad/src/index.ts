@@ -10,6 +10,7 @@ import { math } from '@tapegrad/ops-math';
 export * from '@tapegrad/core';
 export * from '@tapegrad/ops-math';
 export { CpuBackend, cpu } from '@tapegrad/backend-cpu';
+export * from '@tapegrad/optim';
 
 /** The plugins this package registers: op families first, then backends by priority. */
 export const defaultPlugins: readonly Plugin[] = [math, cpu()];

@@ -1,0 +1,28 @@
+import type { Tensor, Variable } from '@tapegrad/core';
+import { ArgumentError, createFill } from '@tapegrad/core';
+import { add, div, mul, sqrt, square, sub } from '@tapegrad/ops-math';
+import type { LearningRate } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+
+/** Adagrad (torch.optim.Adagrad): s ← s + g²; p ← p − lr·g / (√s + ε); s starts at `initialAccumulatorValue`. */
+export class AdagradOptimizer extends Optimizer {
+  constructor(
+    learningRate: LearningRate,
+    readonly initialAccumulatorValue = 0.1,
+    readonly epsilon = 1e-10,
+  ) {
+    super(learningRate);
+    if (!(initialAccumulatorValue >= 0)) {
+      throw new ArgumentError(
+        `adagrad: initialAccumulatorValue must be >= 0, got ${initialAccumulatorValue}`,
+      );
+    }
+  }
+
+  protected update(v: Variable, g: Tensor, lr: number): void {
+    const init = () => createFill(v.engine, v.shape, this.initialAccumulatorValue, v.dtype);
+    const s = add(this.getSlot(v, 'sum', init), square(g));
+    this.setSlot(v, 'sum', s);
+    v.assign(sub(v, mul(div(g, add(sqrt(s), this.epsilon)), lr)));
+  }
+}

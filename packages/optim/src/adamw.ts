@@ -1,0 +1,25 @@
+import type { Tensor, Variable } from '@tapegrad/core';
+import { ArgumentError } from '@tapegrad/core';
+import { mul } from '@tapegrad/ops-math';
+import { AdamOptimizer } from './adam.js';
+import type { LearningRate } from './optimizer.js';
+
+/** AdamW (torch.optim.AdamW): decoupled weight decay p ← p·(1 − lr·λ), then the Adam step. */
+export class AdamWOptimizer extends AdamOptimizer {
+  constructor(
+    learningRate: LearningRate = 0.001,
+    beta1 = 0.9,
+    beta2 = 0.999,
+    epsilon = 1e-8,
+    readonly weightDecay = 0.01,
+  ) {
+    super(learningRate, beta1, beta2, epsilon);
+    if (!(weightDecay >= 0))
+      throw new ArgumentError(`adamw: weightDecay must be >= 0, got ${weightDecay}`);
+  }
+
+  protected override update(v: Variable, g: Tensor, lr: number): void {
+    v.assign(mul(v, 1 - lr * this.weightDecay));
+    this.applyAdam(v, g, lr);
+  }
+}
