@@ -66,10 +66,11 @@ export abstract class Optimizer {
   }
 
   /** Applies gradients given by variable name. */
-  applyGradients(grads: NamedGradients, engine: Engine = engineOf(...Object.values(grads))): void {
-    const list = Array.isArray(grads)
-      ? (grads as readonly NamedTensor[])
-      : Object.entries(grads as Record<string, Tensor>).map(([name, tensor]) => ({ name, tensor }));
+  applyGradients(grads: NamedGradients, engine?: Engine): void {
+    const list: readonly NamedTensor[] = isNamedList(grads)
+      ? grads
+      : Object.entries(grads).map(([name, tensor]) => ({ name, tensor }));
+    engine ??= engineOf(list[0]?.tensor);
     const pairs = list.map(({ name, tensor }) => {
       const variable = engine.variables.get(name);
       if (!variable) {
@@ -123,7 +124,7 @@ export abstract class Optimizer {
   /** A state tensor of `variable` (created by `init` on first use). */
   protected getSlot(variable: Variable, name: string, init: () => Tensor): Tensor {
     let map = this.slots.get(variable);
-    if (!map) this.slots.set(variable, (map = new Map()));
+    if (!map) this.slots.set(variable, (map = new Map<string, Tensor>()));
     let t = map.get(name);
     if (!t) {
       t = variable.engine.keep(init());
@@ -183,4 +184,8 @@ export abstract class Optimizer {
     for (const map of this.slots.values()) for (const t of map.values()) t.dispose();
     this.slots.clear();
   }
+}
+
+function isNamedList(grads: NamedGradients): grads is readonly NamedTensor[] {
+  return Array.isArray(grads);
 }

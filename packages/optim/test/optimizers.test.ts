@@ -33,7 +33,7 @@ function reference(name: string, lr: number, opts: Record<string, number | boole
           return x - lr * gi;
         case 'momentum': {
           b[i] = (opts.momentum as number) * b[i]! + gi;
-          const d = opts.nesterov ? gi + (opts.momentum as number) * b[i]! : b[i]!;
+          const d = opts.nesterov ? gi + (opts.momentum as number) * b[i] : b[i];
           return x - lr * d;
         }
         case 'adam':
@@ -42,22 +42,20 @@ function reference(name: string, lr: number, opts: Record<string, number | boole
           const decayed = name === 'adamw' ? x * (1 - lr * (opts.wd as number)) : x;
           m[i] = b1 * m[i]! + (1 - b1) * gi;
           v[i] = b2 * v[i]! + (1 - b2) * gi * gi;
-          return (
-            decayed - (lr * (m[i]! / (1 - b1 ** t))) / (Math.sqrt(v[i]! / (1 - b2 ** t)) + eps)
-          );
+          return decayed - (lr * (m[i] / (1 - b1 ** t))) / (Math.sqrt(v[i] / (1 - b2 ** t)) + eps);
         }
         case 'rmsprop': {
           const rho = 0.9;
           v[i] = rho * v[i]! + (1 - rho) * gi * gi;
-          let avg = v[i]!;
+          let avg = v[i];
           if (opts.centered) {
             m[i] = rho * m[i]! + (1 - rho) * gi;
-            avg -= m[i]! ** 2;
+            avg -= m[i] ** 2;
           }
           const denom = Math.sqrt(avg) + 1e-8;
           if ((opts.momentum as number) > 0) {
             b[i] = (opts.momentum as number) * b[i]! + gi / denom;
-            return x - lr * b[i]!;
+            return x - lr * b[i];
           }
           return x - (lr * gi) / denom;
         }
@@ -67,7 +65,7 @@ function reference(name: string, lr: number, opts: Record<string, number | boole
         case 'adadelta': {
           const [rho, eps] = [0.95, 1e-6];
           v[i] = rho * v[i]! + (1 - rho) * gi * gi;
-          const delta = (Math.sqrt(u[i]! + eps) / Math.sqrt(v[i]! + eps)) * gi;
+          const delta = (Math.sqrt(u[i]! + eps) / Math.sqrt(v[i] + eps)) * gi;
           u[i] = rho * u[i]! + (1 - rho) * delta * delta;
           return x - lr * delta;
         }
@@ -75,7 +73,7 @@ function reference(name: string, lr: number, opts: Record<string, number | boole
           const [b1, b2, eps] = [0.9, 0.999, 1e-8];
           m[i] = b1 * m[i]! + (1 - b1) * gi;
           u[i] = Math.max(b2 * u[i]!, Math.abs(gi) + eps);
-          return x - (lr / (1 - b1 ** t)) * (m[i]! / u[i]!);
+          return x - (lr / (1 - b1 ** t)) * (m[i] / u[i]);
         }
         default:
           throw new Error(name);
