@@ -13,10 +13,13 @@ const src = (pkg: string, file = 'index.ts'): string =>
  */
 export const sourceAliases = [
   { find: /^@tapegrad\/ops-math\/testing$/, replacement: src('ops-math', 'testing/index.ts') },
+  { find: /^@tapegrad\/ops-conv\/testing$/, replacement: src('ops-conv', 'testing/index.ts') },
   { find: /^@tapegrad\/core$/, replacement: src('core') },
   { find: /^@tapegrad\/ops-math$/, replacement: src('ops-math') },
   { find: /^@tapegrad\/backend-cpu$/, replacement: src('backend-cpu') },
   { find: /^@tapegrad\/optim$/, replacement: src('optim') },
+  { find: /^@tapegrad\/ops-conv$/, replacement: src('ops-conv') },
+  { find: /^@tapegrad\/io$/, replacement: src('io') },
   { find: /^tapegrad$/, replacement: src('tapegrad') },
 ];
 
