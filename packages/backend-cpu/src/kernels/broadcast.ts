@@ -46,3 +46,44 @@ export function forEachBroadcast(
     }
   }
 }
+
+/**
+ * Three-operand form of forEachBroadcast (where): calls `body(outIndex, aIndex, bIndex, cIndex)`
+ * over a broadcast output, innermost dimension in a tight loop.
+ */
+export function forEachBroadcast3(
+  aShape: Shape,
+  bShape: Shape,
+  cShape: Shape,
+  outShape: Shape,
+  body: (o: number, ia: number, ib: number, ic: number) => void,
+): void {
+  const rank = outShape.length;
+  const size = sizeFromShape(outShape);
+  if (size === 0) return;
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
+  const sc = broadcastStrides(cShape, outShape);
+  const inner = rank ? outShape[rank - 1]! : 1;
+  const ia0 = rank ? sa[rank - 1]! : 0;
+  const ib0 = rank ? sb[rank - 1]! : 0;
+  const ic0 = rank ? sc[rank - 1]! : 0;
+  const counter = new Array<number>(rank).fill(0);
+  let ia = 0;
+  let ib = 0;
+  let ic = 0;
+  for (let o = 0; o < size; o += inner) {
+    for (let k = 0, pa = ia, pb = ib, pc = ic; k < inner; k++, pa += ia0, pb += ib0, pc += ic0) body(o + k, pa, pb, pc);
+    for (let d = rank - 2; d >= 0; d--) {
+      counter[d]!++;
+      ia += sa[d]!;
+      ib += sb[d]!;
+      ic += sc[d]!;
+      if (counter[d]! < outShape[d]!) break;
+      ia -= sa[d]! * outShape[d]!;
+      ib -= sb[d]! * outShape[d]!;
+      ic -= sc[d]! * outShape[d]!;
+      counter[d] = 0;
+    }
+  }
+}

@@ -1,16 +1,16 @@
 import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
-import { binaryOp, binaryOperands, reduceToShape, run } from '../../util.js';
+import { reduceToShape } from '../../util.js';
+import { elementwiseBinary, runBinary } from './common.js';
 
-export const MulOp = binaryOp('Mul', {
+export const MulOp = elementwiseBinary('Mul', {
   grad: (dy, { inputs: [a, b], needsInputGrad }) => [
     needsInputGrad[0] ? reduceToShape(mul(dy, b!), a!.shape) : null,
     needsInputGrad[1] ? reduceToShape(mul(dy, a!), b!.shape) : null,
   ],
 });
 
-/** a * b, elementwise with broadcasting. */
+/** a * b, elementwise with broadcasting (operands are upcast to one dtype; bool is cast to int32). */
 export function mul(a: Arg, b: Arg): Tensor {
-  const [engine, x, y] = binaryOperands('mul', a, b);
-  return run(engine, 'Mul', [x, y]);
+  return runBinary('mul', 'Mul', a, b, 'numeric');
 }

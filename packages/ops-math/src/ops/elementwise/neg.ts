@@ -1,12 +1,10 @@
 import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
-import { run, toTensor, unaryOp } from '../../util.js';
-import { engineOf } from '@tapegrad/core';
+import { elementwiseUnary, runUnary } from './common.js';
 
-export const NegOp = unaryOp('Neg', { floatOnly: false, grad: (dy) => [neg(dy)] });
+export const NegOp = elementwiseUnary('Neg', { dtypes: 'numeric', grad: (dy) => [neg(dy)] });
 
-/** -x. */
+/** -x (int32 stays int32; bool is cast to int32). */
 export function neg(x: Arg): Tensor {
-  const engine = engineOf(x);
-  return run(engine, 'Neg', [toTensor(engine, x, 'x', 'neg')]);
+  return runUnary('neg', 'Neg', x, 'numeric');
 }

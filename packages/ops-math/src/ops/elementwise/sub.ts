@@ -1,14 +1,17 @@
 import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
-import { binaryOp, binaryOperands, reduceToShape, run } from '../../util.js';
+import { reduceToShape } from '../../util.js';
+import { elementwiseBinary, runBinary } from './common.js';
 import { neg } from './neg.js';
 
-export const SubOp = binaryOp('Sub', {
-  grad: (dy, { inputs: [a, b] }) => [reduceToShape(dy, a!.shape), reduceToShape(neg(dy), b!.shape)],
+export const SubOp = elementwiseBinary('Sub', {
+  grad: (dy, { inputs: [a, b], needsInputGrad }) => [
+    needsInputGrad[0] ? reduceToShape(dy, a!.shape) : null,
+    needsInputGrad[1] ? reduceToShape(neg(dy), b!.shape) : null,
+  ],
 });
 
-/** a - b, with broadcasting. */
+/** a - b, with broadcasting (operands are upcast to one dtype; bool is cast to int32). */
 export function sub(a: Arg, b: Arg): Tensor {
-  const [engine, x, y] = binaryOperands('sub', a, b);
-  return run(engine, 'Sub', [x, y]);
+  return runBinary('sub', 'Sub', a, b, 'numeric');
 }

@@ -1,0 +1,10 @@
+import type { Tensor } from '@tapegrad/core';
+import type { Arg } from '../../util.js';
+import { comparisonOp, runBinary } from './common.js';
+
+export const LessOp = comparisonOp('Less');
+
+/** a < b, elementwise with broadcasting: a bool tensor (operands are upcast to one dtype; NaN compares false except for notEqual). */
+export function less(a: Arg, b: Arg): Tensor {
+  return runBinary('less', 'Less', a, b, 'any');
+}

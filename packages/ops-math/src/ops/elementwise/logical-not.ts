@@ -1,0 +1,10 @@
+import type { Tensor } from '@tapegrad/core';
+import type { Arg } from '../../util.js';
+import { elementwiseUnary, runUnary } from './common.js';
+
+export const LogicalNotOp = elementwiseUnary('LogicalNot', { dtypes: 'bool', nondifferentiable: true });
+
+/** NOT x, elementwise (x must be bool). */
+export function logicalNot(x: Arg): Tensor {
+  return runUnary('logicalNot', 'LogicalNot', x, 'bool');
+}

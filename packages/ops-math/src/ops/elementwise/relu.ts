@@ -1,0 +1,16 @@
+import type { Tensor } from '@tapegrad/core';
+import type { Arg } from '../../util.js';
+import { elementwiseUnary, runUnary } from './common.js';
+import { greater } from './greater.js';
+import { where } from './where.js';
+
+// relu'(x) = 1 for x > 0, else 0 (0 at the kink, as tfjs).
+export const ReluOp = elementwiseUnary('Relu', {
+  dtypes: 'numeric',
+  grad: (dy, { inputs: [x] }) => [where(greater(x!, 0), dy, 0)],
+});
+
+/** max(x, 0) (NaN stays NaN; int32 stays int32; bool is cast to int32). */
+export function relu(x: Arg): Tensor {
+  return runUnary('relu', 'Relu', x, 'numeric');
+}

@@ -1,0 +1,15 @@
+import type { Tensor } from '@tapegrad/core';
+import type { Arg } from '../../util.js';
+import { elementwiseUnary, runUnary } from './common.js';
+import { mul } from './mul.js';
+import { sigmoid } from './sigmoid.js';
+
+// d softplus(x)/dx = σ(x).
+export const SoftplusOp = elementwiseUnary('Softplus', {
+  grad: (dy, { inputs: [x] }) => [mul(dy, sigmoid(x!))],
+});
+
+/** log(1 + e^x), computed without overflow (int32/bool inputs are cast to float32). */
+export function softplus(x: Arg): Tensor {
+  return runUnary('softplus', 'Softplus', x, 'float');
+}

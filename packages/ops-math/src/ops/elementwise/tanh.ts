@@ -1,0 +1,16 @@
+import type { Tensor } from '@tapegrad/core';
+import type { Arg } from '../../util.js';
+import { elementwiseUnary, runUnary } from './common.js';
+import { mul } from './mul.js';
+import { square } from './square.js';
+import { sub } from './sub.js';
+
+// d(tanh x)/dx = 1 - tanh²x, written with the output (so the second derivative is -2y(1 - y²)).
+export const TanhOp = elementwiseUnary('Tanh', {
+  grad: (dy, { outputs: [y] }) => [mul(dy, sub(1, square(y!)))],
+});
+
+/** Hyperbolic tangent (int32/bool inputs are cast to float32). */
+export function tanh(x: Arg): Tensor {
+  return runUnary('tanh', 'Tanh', x, 'float');
+}
