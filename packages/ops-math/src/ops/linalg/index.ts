@@ -1,5 +1,12 @@
 import type { OpDef } from '@tapegrad/core';
+import { BatchMatMulOp, matMul } from './batch-mat-mul.js';
+import { dot } from './dot.js';
+import { outerProduct } from './outer-product.js';
 
-export const linalgOps: OpDef[] = [];
+export { dot, matMul, outerProduct };
+export type { MatMulAttrs } from './batch-mat-mul.js';
 
-export const linalgMethods = {};
+/** BatchMatMul is the primitive; dot and outerProduct are compositions of it. */
+export const linalgOps: OpDef[] = [BatchMatMulOp];
+
+export const linalgMethods = { matMul, dot, outerProduct };

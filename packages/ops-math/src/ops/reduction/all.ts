@@ -1,0 +1,10 @@
+import type { Tensor } from '@tapegrad/core';
+import type { Arg } from '../../util.js';
+import { logicalReduce, logicalReduceOp } from './any.js';
+
+export const AllOp = logicalReduceOp('All', 'all');
+
+/** Logical AND over `axis` (all axes by default). */
+export function all(x: Arg, axis?: number | number[] | null, keepDims = false): Tensor {
+  return logicalReduce('All', 'all', x, axis, keepDims);
+}
