@@ -39,8 +39,8 @@ export function makeContext(engine: Engine, backend: string): SuiteContext {
 function flat(v: NestedArray | ArrayLike<number>): number[] {
   if (typeof v === 'number') return [v];
   if (typeof v === 'boolean') return [v ? 1 : 0];
-  if (Array.isArray(v)) return (v as NestedArray[]).flatMap((x) => flat(x));
-  return Array.from(v as ArrayLike<number>);
+  if (Array.isArray(v)) return v.flatMap((x) => flat(x));
+  return Array.from(v);
 }
 
 /** Asserts shape (when given) and values within atol + rtol·|expected| (NaN matches NaN). */
@@ -52,7 +52,7 @@ export function expectClose(
   const { atol = 1e-5, rtol = 1e-5 } = options;
   if (options.shape) expect([...actual.shape]).toEqual([...options.shape]);
   const got = Array.from(actual.dataSync(), Number);
-  const want = flat(expected as NestedArray);
+  const want = flat(expected);
   expect(got.length, `number of elements of a ${actual.shape.join('x')} tensor`).toBe(want.length);
   got.forEach((g, i) => {
     const w = want[i]!;
@@ -64,7 +64,10 @@ export function expectClose(
       expect(g, `element ${i}`).toBe(w);
       return;
     }
-    expect(Math.abs(g - w) <= atol + rtol * Math.abs(w), `element ${i}: got ${g}, expected ${w}`).toBe(true);
+    expect(
+      Math.abs(g - w) <= atol + rtol * Math.abs(w),
+      `element ${i}: got ${g}, expected ${w}`,
+    ).toBe(true);
   });
 }
 
@@ -91,12 +94,20 @@ export function expectSecondOrder(
   // A fixed, non-uniform seed for non-scalar outputs: checks vector-Jacobian products.
   const y = engine.withGradMode(false, () => f(...inputs));
   const rng = new Random(99);
-  const dy = createTensor(engine, Array.from({ length: y.size }, () => 0.5 + rng.uniform()), y.shape, y.dtype);
+  const dy = createTensor(
+    engine,
+    Array.from({ length: y.size }, () => 0.5 + rng.uniform()),
+    y.shape,
+    y.dtype,
+  );
   y.dispose();
   inputs.forEach((_, i) => {
     const report = gradCheck(
       (...xs) => {
-        const seed = xs[0]!.dtype === dy.dtype ? dy : engine.run('Cast', [dy], { dtype: xs[0]!.dtype }) as Tensor;
+        const seed =
+          xs[0]!.dtype === dy.dtype
+            ? dy
+            : (engine.run('Cast', [dy], { dtype: xs[0]!.dtype }) as Tensor);
         return grads(f)(xs, seed)[i]!;
       },
       inputs,
@@ -108,7 +119,11 @@ export function expectSecondOrder(
 }
 
 /** Both checks. */
-export function expectGradients(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], options?: Parameters<typeof gradCheck>[2]): void {
+export function expectGradients(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  options?: Parameters<typeof gradCheck>[2],
+): void {
   expectGradCheck(f, inputs, options);
   expectSecondOrder(f, inputs, options);
 }

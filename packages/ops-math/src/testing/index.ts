@@ -7,6 +7,7 @@
 import { beforeAll, describe } from 'vitest';
 import type { ConformanceConfig, SuiteContext } from './helpers.js';
 import { makeContext } from './helpers.js';
+import { coverageSuite } from './coverage.js';
 import { elementwiseSuite } from './elementwise.js';
 import { linalgSuite } from './linalg.js';
 import { nnSuite } from './nn.js';
@@ -29,5 +30,6 @@ export function mathConformance(config: ConformanceConfig): void {
     linalgSuite(ctx);
     shapeSuite(ctx);
     nnSuite(ctx);
+    coverageSuite(ctx);
   });
 }

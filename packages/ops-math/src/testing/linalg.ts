@@ -67,21 +67,48 @@ const FLAGS: [boolean, boolean][] = [
 ];
 
 /** Stored shape of an operand given its logical [rows, cols] and a transpose flag. */
-const stored = (batch: number[], rows: number, cols: number, t: boolean): number[] => [...batch, ...(t ? [cols, rows] : [rows, cols])];
+const stored = (batch: number[], rows: number, cols: number, t: boolean): number[] => [
+  ...batch,
+  ...(t ? [cols, rows] : [rows, cols]),
+];
 
 /** Conformance tests of the linalg ops. */
 export function linalgSuite(ctx: SuiteContext): void {
   describe('linalg', () => {
     describe('matMul forward against a naive reference', () => {
-      const cases: { name: string; batchA: number[]; batchB: number[]; m: number; k: number; n: number; rtol?: number }[] = [
+      const cases: {
+        name: string;
+        batchA: number[];
+        batchB: number[];
+        m: number;
+        k: number;
+        n: number;
+        rtol?: number;
+      }[] = [
         { name: 'rank 2', batchA: [], batchB: [], m: 3, k: 4, n: 5 },
         { name: 'batched, same batch', batchA: [3], batchB: [3], m: 2, k: 3, n: 4 },
         { name: 'broadcast [2,1]·[5]', batchA: [2, 1], batchB: [5], m: 3, k: 4, n: 6 },
         { name: 'rank 2 · batched', batchA: [], batchB: [2, 3], m: 4, k: 2, n: 3 },
         { name: 'batched · rank 2', batchA: [2], batchB: [], m: 5, k: 3, n: 2 },
         // Past the small-product path: packed panels with ragged edges, several K slices and M blocks.
-        { name: 'blocked GEMM with edges', batchA: [], batchB: [], m: 131, k: 301, n: 37, rtol: 1e-4 },
-        { name: 'blocked GEMM, batched', batchA: [2], batchB: [1], m: 45, k: 33, n: 66, rtol: 1e-4 },
+        {
+          name: 'blocked GEMM with edges',
+          batchA: [],
+          batchB: [],
+          m: 131,
+          k: 301,
+          n: 37,
+          rtol: 1e-4,
+        },
+        {
+          name: 'blocked GEMM, batched',
+          batchA: [2],
+          batchB: [1],
+          m: 45,
+          k: 33,
+          n: 66,
+          rtol: 1e-4,
+        },
       ];
       for (const { name, batchA, batchB, m, k, n, rtol = 1e-5 } of cases) {
         for (const [tA, tB] of FLAGS) {
@@ -120,7 +147,9 @@ export function linalgSuite(ctx: SuiteContext): void {
       });
 
       it('empty dimensions', () => {
-        expectClose(matMul(ctx.t([], [2, 0]), ctx.t([], [0, 3])), [0, 0, 0, 0, 0, 0], { shape: [2, 3] });
+        expectClose(matMul(ctx.t([], [2, 0]), ctx.t([], [0, 3])), [0, 0, 0, 0, 0, 0], {
+          shape: [2, 3],
+        });
         expectClose(matMul(ctx.t([], [0, 2]), ctx.t([1, 2], [2, 1])), [], { shape: [0, 1] });
       });
     });
@@ -151,24 +180,42 @@ export function linalgSuite(ctx: SuiteContext): void {
         const b = ctx.t([1, 2, 3, 4, 5, 6], [2, 3]);
         const before = ctx.engine.memory().numTensors;
         expect(() => matMul(a, b)).toThrow(ShapeError);
-        expect(() => matMul(a, b)).toThrow(/matMul: inner dimensions must match: a \[2,3\] \(transposeA=false\) has 3 and b \[2,3\] \(transposeB=false\) has 2/);
-        expect(() => matMul(a, b, true, true)).toThrow(/transposeA=true\) has 2 and b \[2,3\] \(transposeB=true\) has 3/);
+        expect(() => matMul(a, b)).toThrow(
+          /matMul: inner dimensions must match: a \[2,3\] \(transposeA=false\) has 3 and b \[2,3\] \(transposeB=false\) has 2/,
+        );
+        expect(() => matMul(a, b, true, true)).toThrow(
+          /transposeA=true\) has 2 and b \[2,3\] \(transposeB=true\) has 3/,
+        );
         // A failed op leaves its inputs intact and allocates nothing.
         expect(ctx.engine.memory().numTensors).toBe(before);
         expectClose(a, [1, 2, 3, 4, 5, 6]);
         expectClose(matMul(a, b, false, true), [14, 32, 32, 77]);
-        expectClose(matMul(a, b, true, false), [17, 22, 27, 22, 29, 36, 27, 36, 45], { shape: [3, 3] });
+        expectClose(matMul(a, b, true, false), [17, 22, 27, 22, 29, 36, 27, 36, 45], {
+          shape: [3, 3],
+        });
       });
 
       it('rank < 2, incompatible batches, bool operands', () => {
-        expect(() => matMul(ctx.t([1, 2]), ctx.t([1, 2], [2, 1]))).toThrow(/matMul: a must have rank >= 2, got rank 1 \(shape \[2\]\)/);
+        expect(() => matMul(ctx.t([1, 2]), ctx.t([1, 2], [2, 1]))).toThrow(
+          /matMul: a must have rank >= 2, got rank 1 \(shape \[2\]\)/,
+        );
         expect(() => matMul(ctx.t([1, 2], [1, 2]), ctx.t(3))).toThrow(/b must have rank >= 2/);
-        expect(() => matMul(ctx.rand([2, 2, 3], 1), ctx.rand([3, 3, 4], 2))).toThrow(/matMul: .*cannot be broadcast/);
-        expect(() => matMul(ctx.t([true], [1, 1], 'bool'), ctx.t([true], [1, 1], 'bool'))).toThrow(DTypeError);
-        expect(() => dot(ctx.rand([2, 2, 2], 1), ctx.t([1, 2]))).toThrow(/dot: t1 and t2 must have rank 1 or 2/);
-        expect(() => dot(ctx.t([1, 2, 3]), ctx.t([1, 2]))).toThrow(/dot: inner dimensions must match: t1 \[3\] has 3, t2 \[2\] has 2/);
+        expect(() => matMul(ctx.rand([2, 2, 3], 1), ctx.rand([3, 3, 4], 2))).toThrow(
+          /matMul: .*cannot be broadcast/,
+        );
+        expect(() => matMul(ctx.t([true], [1, 1], 'bool'), ctx.t([true], [1, 1], 'bool'))).toThrow(
+          DTypeError,
+        );
+        expect(() => dot(ctx.rand([2, 2, 2], 1), ctx.t([1, 2]))).toThrow(
+          /dot: t1 and t2 must have rank 1 or 2/,
+        );
+        expect(() => dot(ctx.t([1, 2, 3]), ctx.t([1, 2]))).toThrow(
+          /dot: inner dimensions must match: t1 \[3\] has 3, t2 \[2\] has 2/,
+        );
         expect(() => dot(ctx.t(M2, [2, 3]), ctx.t(M2, [2, 3]))).toThrow(/has 3, t2 \[2,3\] has 2/);
-        expect(() => outerProduct(ctx.t(M2, [2, 3]), ctx.t([1]))).toThrow(/outerProduct: v1 and v2 must be vectors/);
+        expect(() => outerProduct(ctx.t(M2, [2, 3]), ctx.t([1]))).toThrow(
+          /outerProduct: v1 and v2 must be vectors/,
+        );
       });
     });
 
@@ -189,10 +236,13 @@ export function linalgSuite(ctx: SuiteContext): void {
       it('second order through a product of matMuls: f = (A·B)·(A·B)ᵀ', () => {
         const a = ctx.rand([2, 3], 35);
         const b = ctx.rand([3, 2], 36);
-        expectGradients((x, y) => {
-          const c = matMul(x, y);
-          return matMul(c, c, false, true);
-        }, [a, b]);
+        expectGradients(
+          (x, y) => {
+            const c = matMul(x, y);
+            return matMul(c, c, false, true);
+          },
+          [a, b],
+        );
       });
 
       it('dot (all rank combinations) and outerProduct', () => {

@@ -1,7 +1,20 @@
 import type { Tensor } from '@tapegrad/core';
 import { ShapeError, grads } from '@tapegrad/core';
 import { describe, expect, it } from 'vitest';
-import { all, any, argMax, argMin, cumprod, cumsum, logSumExp, max, mean, min, prod, sum } from '../index.js';
+import {
+  all,
+  any,
+  argMax,
+  argMin,
+  cumprod,
+  cumsum,
+  logSumExp,
+  max,
+  mean,
+  min,
+  prod,
+  sum,
+} from '../index.js';
 import type { SuiteContext } from './helpers.js';
 import { expectClose, expectGradCheck, expectGradients } from './helpers.js';
 
@@ -86,7 +99,9 @@ export function reductionSuite(ctx: SuiteContext): void {
             it(`${name}(x[2,3,4], ${JSON.stringify(axis)}, keepDims=${keepDims})`, () => {
               const x = ctx.rand(shape, 3, -2, 2);
               const want = naiveReduce(x.dataSync(), shape, axes, init, fold);
-              const outShape = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+              const outShape = keepDims
+                ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+                : shape.filter((_, i) => !axes.includes(i));
               expectClose(f(x, axis, keepDims), want, { shape: outShape, rtol: 1e-5, atol: 1e-5 });
             });
           }
@@ -141,10 +156,14 @@ export function reductionSuite(ctx: SuiteContext): void {
       it('logSumExp matches log(sum(exp)) and is stable for large values', () => {
         const x = ctx.rand([2, 3, 4], 5, -3, 3);
         const v = x.dataSync();
-        const want = naiveReduce(Array.from(v, Math.exp), shape, [0, 2], 0, (a, b) => a + b).map(Math.log);
+        const want = naiveReduce(Array.from(v, Math.exp), shape, [0, 2], 0, (a, b) => a + b).map(
+          Math.log,
+        );
         expectClose(logSumExp(x, [0, -1]), want, { shape: [3] });
         expectClose(logSumExp(x, [0, 2], true), want, { shape: [1, 3, 1] });
-        expectClose(logSumExp(ctx.t([1000, 1000, -1000], [3])), [1000 + Math.log(2)], { rtol: 1e-6 });
+        expectClose(logSumExp(ctx.t([1000, 1000, -1000], [3])), [1000 + Math.log(2)], {
+          rtol: 1e-6,
+        });
         expectClose(logSumExp(ctx.t([-1000, -1000], [2])), [-1000 + Math.log(2)], { rtol: 1e-6 });
       });
 
@@ -165,7 +184,8 @@ export function reductionSuite(ctx: SuiteContext): void {
         for (let i = 0; i < 2; i++) {
           for (let k = 0; k < 4; k++) {
             let best = 0;
-            for (let j = 1; j < 3; j++) if (v[(i * 3 + j) * 4 + k]! > v[(i * 3 + best) * 4 + k]!) best = j;
+            for (let j = 1; j < 3; j++)
+              if (v[(i * 3 + j) * 4 + k]! > v[(i * 3 + best) * 4 + k]!) best = j;
             want.push(best);
           }
         }
@@ -198,10 +218,14 @@ export function reductionSuite(ctx: SuiteContext): void {
               const v = x.dataSync();
               for (const axis of [0, 1, -1]) {
                 const ax = axis < 0 ? axis + 3 : axis;
-                expectClose(scan(x, axis, exclusive, reverse), naiveScan(v, shape, ax, exclusive, reverse, isProd), {
-                  shape,
-                  rtol: 1e-5,
-                });
+                expectClose(
+                  scan(x, axis, exclusive, reverse),
+                  naiveScan(v, shape, ax, exclusive, reverse, isProd),
+                  {
+                    shape,
+                    rtol: 1e-5,
+                  },
+                );
               }
             });
           }
@@ -226,7 +250,9 @@ export function reductionSuite(ctx: SuiteContext): void {
         expectClose(x.mean(0), [2, 3]);
         expectClose(x.cumsum(1).prod(), [3 * 3 * 7]);
         expectClose(x.argMax(1), [1, 1]);
-        expectClose(x.logSumExp(), [Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3) + Math.exp(4))]);
+        expectClose(x.logSumExp(), [
+          Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3) + Math.exp(4)),
+        ]);
       });
     });
 
@@ -268,8 +294,12 @@ export function reductionSuite(ctx: SuiteContext): void {
 
       it('a direct engine.run with invalid attrs is rejected before any kernel runs', () => {
         const x = ctx.t([1, 2, 3, 4], [2, 2]);
-        expect(() => ctx.engine.run('Max', [x], { axes: [1, 0], keepDims: false })).toThrow(/Max|max/);
-        expect(() => ctx.engine.run('Cumsum', [x], { axis: 2, exclusive: false, reverse: false })).toThrow(ShapeError);
+        expect(() => ctx.engine.run('Max', [x], { axes: [1, 0], keepDims: false })).toThrow(
+          /Max|max/,
+        );
+        expect(() =>
+          ctx.engine.run('Cumsum', [x], { axis: 2, exclusive: false, reverse: false }),
+        ).toThrow(ShapeError);
         expectClose(x, [1, 2, 3, 4]);
       });
     });
@@ -309,7 +339,10 @@ export function reductionSuite(ctx: SuiteContext): void {
         expectGradients((t) => prod(t), [withZero]);
         const twoZeros = ctx.t([0, 2, 0, 3], [4]);
         expectGradients((t) => prod(t), [twoZeros]);
-        const [g] = grads((t: Tensor) => prod(t, 1))([ctx.t([2, 0, 3, 0, 0, 4], [2, 3])], ctx.t([1, 1], [2]));
+        const [g] = grads((t: Tensor) => prod(t, 1))(
+          [ctx.t([2, 0, 3, 0, 0, 4], [2, 3])],
+          ctx.t([1, 1], [2]),
+        );
         expectClose(g!, [0, 6, 0, 0, 0, 0]);
       });
 
@@ -338,9 +371,15 @@ export function reductionSuite(ctx: SuiteContext): void {
       });
 
       it('cumsum gradient is the reversed cumsum', () => {
-        const [g] = grads((t: Tensor) => cumsum(t))([ctx.t([1, 2, 3], [3])], ctx.t([1, 10, 100], [3]));
+        const [g] = grads((t: Tensor) => cumsum(t))(
+          [ctx.t([1, 2, 3], [3])],
+          ctx.t([1, 10, 100], [3]),
+        );
         expectClose(g!, [111, 110, 100]);
-        const [ge] = grads((t: Tensor) => cumsum(t, 0, true))([ctx.t([1, 2, 3], [3])], ctx.t([1, 10, 100], [3]));
+        const [ge] = grads((t: Tensor) => cumsum(t, 0, true))(
+          [ctx.t([1, 2, 3], [3])],
+          ctx.t([1, 10, 100], [3]),
+        );
         expectClose(ge!, [110, 100, 0]);
       });
     });

@@ -51,7 +51,11 @@ const squared =
   };
 
 /** Asserts that `fn` throws `type` with a message matching every pattern. */
-function expectError(fn: () => unknown, type: new (...args: never[]) => Error, ...patterns: (string | RegExp)[]): void {
+function expectError(
+  fn: () => unknown,
+  type: new (...args: never[]) => Error,
+  ...patterns: (string | RegExp)[]
+): void {
   let caught: unknown;
   try {
     fn();
@@ -67,20 +71,44 @@ export function shapeSuite(ctx: SuiteContext): void {
   describe('shape', () => {
     describe('transpose', () => {
       it('reverses the dimensions by default (matrix transpose)', () => {
-        const x = ctx.t([[1, 2, 3], [4, 5, 6]]);
-        expectClose(transpose(x), [[1, 4], [2, 5], [3, 6]], { shape: [3, 2] });
+        const x = ctx.t([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]);
+        expectClose(
+          transpose(x),
+          [
+            [1, 4],
+            [2, 5],
+            [3, 6],
+          ],
+          { shape: [3, 2] },
+        );
         expectClose(x.transpose(), [1, 4, 2, 5, 3, 6]);
       });
       it('permutes rank 3 and 4 tensors, with negative perm entries', () => {
         const x = iota(ctx, [2, 3, 2]);
         // out[i][j][k] = x[j][k][i]
-        expectClose(transpose(x, [2, 0, 1]), [0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11], { shape: [2, 2, 3] });
-        expectClose(transpose(x, [-1, 0, 1]), [0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11], { shape: [2, 2, 3] });
+        expectClose(transpose(x, [2, 0, 1]), [0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11], {
+          shape: [2, 2, 3],
+        });
+        expectClose(transpose(x, [-1, 0, 1]), [0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11], {
+          shape: [2, 2, 3],
+        });
         const y = iota(ctx, [1, 2, 1, 3]);
         expectClose(transpose(y, [0, 3, 2, 1]), [0, 3, 1, 4, 2, 5], { shape: [1, 3, 1, 2] });
       });
       it('keeps int32 and bool dtypes; rank 0 and empty tensors', () => {
-        const i = transpose(ctx.t([[1, 2], [3, 4]], undefined, 'int32'));
+        const i = transpose(
+          ctx.t(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            undefined,
+            'int32',
+          ),
+        );
         expect(i.dtype).toBe('int32');
         expectClose(i, [1, 3, 2, 4]);
         const b = transpose(ctx.t([[true, false, false]]));
@@ -90,7 +118,10 @@ export function shapeSuite(ctx: SuiteContext): void {
         expectClose(transpose(ctx.t([], [0, 2])), [], { shape: [2, 0] });
       });
       it('gradients (first and second order)', () => {
-        expectGradients(squared((x) => transpose(x, [1, 2, 0])), [ctx.rand([2, 3, 2], 1)]);
+        expectGradients(
+          squared((x) => transpose(x, [1, 2, 0])),
+          [ctx.rand([2, 3, 2], 1)],
+        );
       });
       it('rejects a perm that is not a permutation', () => {
         const x = ctx.t([[1, 2]]);
@@ -127,11 +158,21 @@ export function shapeSuite(ctx: SuiteContext): void {
         expectClose(b, [0]);
       });
       it('gradients (first and second order)', () => {
-        expectGradients(squared((x) => slice(x, [1, 0, 1], [1, 2, -1])), [ctx.rand([2, 3, 3], 2)]);
+        expectGradients(
+          squared((x) => slice(x, [1, 0, 1], [1, 2, -1])),
+          [ctx.rand([2, 3, 3], 2)],
+        );
       });
       it('rejects out-of-bounds slices and leaves x intact', () => {
         const x = ctx.t([[1, 2, 3]]);
-        expectError(() => slice(x, [0, 2], [1, 2]), ShapeError, 'slice', 'out of bounds', '[1,3]', 'dimension 1');
+        expectError(
+          () => slice(x, [0, 2], [1, 2]),
+          ShapeError,
+          'slice',
+          'out of bounds',
+          '[1,3]',
+          'dimension 1',
+        );
         expectError(() => slice(x, [0, -1]), ShapeError, 'slice');
         expectError(() => slice(x, [0, 0, 0]), ShapeError, 'more entries');
         expectError(() => slice(ctx.t(1), 0), ShapeError, 'scalar');
@@ -142,7 +183,9 @@ export function shapeSuite(ctx: SuiteContext): void {
     describe('stridedSlice', () => {
       const x6 = () => ctx.t([0, 1, 2, 3, 4, 5]);
       it('positive strides, negative indices, clamping', () => {
-        expectClose(stridedSlice(ctx.t([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), [1], [8], [3]), [1, 4, 7], { shape: [3] });
+        expectClose(stridedSlice(ctx.t([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), [1], [8], [3]), [1, 4, 7], {
+          shape: [3],
+        });
         expectClose(stridedSlice(x6(), [-3], [6]), [3, 4, 5]);
         expectClose(stridedSlice(x6(), [1], [100], [2]), [1, 3, 5]);
         expectClose(stridedSlice(x6(), [4], [2]), [], { shape: [0] });
@@ -158,9 +201,13 @@ export function shapeSuite(ctx: SuiteContext): void {
         // x[1, 0:4:2]
         expectClose(stridedSlice(x, [1, 0], [2, 4], [1, 2], 0, 0, 0, 0, 1), [4, 6], { shape: [2] });
         // x[newaxis, 0:1] (the rest implied)
-        expectClose(stridedSlice(x, [0, 0], [1, 1], [1, 1], 0, 0, 0, 1), [0, 1, 2, 3], { shape: [1, 1, 4] });
+        expectClose(stridedSlice(x, [0, 0], [1, 1], [1, 1], 0, 0, 0, 1), [0, 1, 2, 3], {
+          shape: [1, 1, 4],
+        });
         // x[-1, ::-1]
-        expectClose(stridedSlice(x, [-1, 0], [0, 0], [1, -1], 2, 2, 0, 0, 1), [11, 10, 9, 8], { shape: [4] });
+        expectClose(stridedSlice(x, [-1, 0], [0, 0], [1, -1], 2, 2, 0, 0, 1), [11, 10, 9, 8], {
+          shape: [4],
+        });
         expectClose(x.stridedSlice([0, 1], [3, 4], [2, 2]), [1, 3, 9, 11], { shape: [2, 2] });
       });
       it('ellipsisMask (rank 3) and int32/bool dtypes', () => {
@@ -180,15 +227,42 @@ export function shapeSuite(ctx: SuiteContext): void {
         expectClose(b, [1, 1]);
       });
       it('gradients (first and second order), including negative strides, shrink and new axes', () => {
-        expectGradients(squared((x) => stridedSlice(x, [0, -1], [5, 0], [2, -2], 0, 2)), [ctx.rand([5, 4], 3)]);
-        expectGradients(squared((x) => stridedSlice(x, [1, 0, 0], [2, 0, 3], [1, 1, 3], 0, 0, 0, 2, 1)), [ctx.rand([2, 3, 5], 4)]);
+        expectGradients(
+          squared((x) => stridedSlice(x, [0, -1], [5, 0], [2, -2], 0, 2)),
+          [ctx.rand([5, 4], 3)],
+        );
+        expectGradients(
+          squared((x) => stridedSlice(x, [1, 0, 0], [2, 0, 3], [1, 1, 3], 0, 0, 0, 2, 1)),
+          [ctx.rand([2, 3, 5], 4)],
+        );
       });
       it('rejects zero strides, out-of-range shrinks and bad masks', () => {
         const x = iota(ctx, [3, 4]);
-        expectError(() => stridedSlice(x, [0], [1], [0]), ArgumentError, 'stridedSlice', 'strides', 'non-zero');
-        expectError(() => stridedSlice(x, [5], [6], [1], 0, 0, 0, 0, 1), ShapeError, 'shrinkAxisMask', '[3,4]', 'valid');
-        expectError(() => stridedSlice(x, [0, 0, 0], [1, 1, 1]), ShapeError, 'more dimensions', '[3,4]');
-        expectError(() => stridedSlice(x, [0, 0], [1, 1], [1, 1], 0, 0, 3), ArgumentError, 'ellipsis');
+        expectError(
+          () => stridedSlice(x, [0], [1], [0]),
+          ArgumentError,
+          'stridedSlice',
+          'strides',
+          'non-zero',
+        );
+        expectError(
+          () => stridedSlice(x, [5], [6], [1], 0, 0, 0, 0, 1),
+          ShapeError,
+          'shrinkAxisMask',
+          '[3,4]',
+          'valid',
+        );
+        expectError(
+          () => stridedSlice(x, [0, 0, 0], [1, 1, 1]),
+          ShapeError,
+          'more dimensions',
+          '[3,4]',
+        );
+        expectError(
+          () => stridedSlice(x, [0, 0], [1, 1], [1, 1], 0, 0, 3),
+          ArgumentError,
+          'ellipsis',
+        );
         expectError(() => stridedSlice(x, [0, 0], [1]), ArgumentError, 'same length');
         expectClose(x, iota(ctx, [3, 4]).dataSync());
       });
@@ -196,8 +270,13 @@ export function shapeSuite(ctx: SuiteContext): void {
 
     describe('concat', () => {
       it('rank 1, rank 2 along both axes, negative axis, method form', () => {
-        expectClose(concat([ctx.t([1, 2]), ctx.t([3]), ctx.t([4, 5])]), [1, 2, 3, 4, 5], { shape: [5] });
-        const a = ctx.t([[1, 2], [3, 4]]);
+        expectClose(concat([ctx.t([1, 2]), ctx.t([3]), ctx.t([4, 5])]), [1, 2, 3, 4, 5], {
+          shape: [5],
+        });
+        const a = ctx.t([
+          [1, 2],
+          [3, 4],
+        ]);
         const b = ctx.t([[5, 6]]);
         expectClose(concat([a, b]), [1, 2, 3, 4, 5, 6], { shape: [3, 2] });
         const c = ctx.t([[7], [8]]);
@@ -222,13 +301,27 @@ export function shapeSuite(ctx: SuiteContext): void {
         expectClose(concat([ctx.t([], [0, 2]), ctx.t([[1, 2]])]), [1, 2], { shape: [1, 2] });
       });
       it('gradients (first and second order)', () => {
-        expectGradients((a, b) => mul(concat([a, b, a], 1), concat([b, a, b], 1)), [ctx.rand([2, 2], 5), ctx.rand([2, 2], 6)]);
-        expectGradients(squared((x) => concat([x, x], 0)), [ctx.rand([3], 7)]);
+        expectGradients(
+          (a, b) => mul(concat([a, b, a], 1), concat([b, a, b], 1)),
+          [ctx.rand([2, 2], 5), ctx.rand([2, 2], 6)],
+        );
+        expectGradients(
+          squared((x) => concat([x, x], 0)),
+          [ctx.rand([3], 7)],
+        );
       });
       it('names the offending tensor and shapes', () => {
         const a = ctx.t([[1, 2]]);
         const b = ctx.t([[1, 2, 3]]);
-        expectError(() => concat([a, a, b], 0), ShapeError, 'concat', 'tensors[2]', '[1,3]', '[1,2]', 'axis 0');
+        expectError(
+          () => concat([a, a, b], 0),
+          ShapeError,
+          'concat',
+          'tensors[2]',
+          '[1,3]',
+          '[1,2]',
+          'axis 0',
+        );
         expectError(() => concat([a, ctx.t([1, 2])]), ShapeError, 'tensors[1]', 'rank 2');
         expectError(() => concat([a, a], 2), ShapeError, 'axis 2', 'valid: -2..1');
         expectError(() => concat([ctx.t(1), ctx.t(2)]), ShapeError, 'scalar');
@@ -264,7 +357,10 @@ export function shapeSuite(ctx: SuiteContext): void {
         expectClose(bools[1]!, [0], { shape: [] });
       });
       it('gradients (first and second order)', () => {
-        expectGradients((a, b) => mul(stack([a, b], 1), stack([b, a], 1)), [ctx.rand([2, 3], 8), ctx.rand([2, 3], 9)]);
+        expectGradients(
+          (a, b) => mul(stack([a, b], 1), stack([b, a], 1)),
+          [ctx.rand([2, 3], 8), ctx.rand([2, 3], 9)],
+        );
         expectGradients(
           (x) => {
             const [p, q, r] = unstack(x, 1);
@@ -274,7 +370,14 @@ export function shapeSuite(ctx: SuiteContext): void {
         );
       });
       it('errors name the tensor and shapes', () => {
-        expectError(() => stack([ctx.t([1, 2]), ctx.t([1, 2, 3])]), ShapeError, 'stack', 'tensors[1]', '[3]', '[2]');
+        expectError(
+          () => stack([ctx.t([1, 2]), ctx.t([1, 2, 3])]),
+          ShapeError,
+          'stack',
+          'tensors[1]',
+          '[3]',
+          '[2]',
+        );
         expectError(() => stack([ctx.t([1, 2])], 2), ShapeError, 'axis 2', 'valid: -2..1');
         expectError(() => unstack(ctx.t([1, 2]), 1), ShapeError, 'unstack', 'axis 1');
       });
@@ -304,7 +407,10 @@ export function shapeSuite(ctx: SuiteContext): void {
           },
           [ctx.rand([2, 4], 11)],
         );
-        expectGradients(squared((x) => split(x, [1, 2, 1])[1]!), [ctx.rand([4, 2], 12)]);
+        expectGradients(
+          squared((x) => split(x, [1, 2, 1])[1]!),
+          [ctx.rand([4, 2], 12)],
+        );
       });
       it('rejects sizes that do not add up', () => {
         const x = ctx.t([1, 2, 3, 4, 5]);
@@ -321,7 +427,14 @@ export function shapeSuite(ctx: SuiteContext): void {
         const x = iota(ctx, [3, 2]);
         expectClose(gather(x, ctx.t([2, 0], undefined, 'int32')), [4, 5, 0, 1], { shape: [2, 2] });
         expectClose(gather(x, 1), [2, 3], { shape: [2] });
-        expectClose(gather(x, [[0, 1], [1, 1]]), [0, 1, 2, 3, 2, 3, 2, 3], { shape: [2, 2, 2] });
+        expectClose(
+          gather(x, [
+            [0, 1],
+            [1, 1],
+          ]),
+          [0, 1, 2, 3, 2, 3, 2, 3],
+          { shape: [2, 2, 2] },
+        );
         expectClose(x.gather([1]), [2, 3], { shape: [1, 2] });
       });
       it('axis 1 and -1, rank 3, int32 and bool', () => {
@@ -341,45 +454,120 @@ export function shapeSuite(ctx: SuiteContext): void {
       it('batchDims', () => {
         const x = iota(ctx, [2, 3]);
         // out[b, j] = x[b, idx[b, j]]
-        expectClose(gather(x, [[2, 0], [1, 1]], 1, 1), [2, 0, 4, 4], { shape: [2, 2] });
+        expectClose(
+          gather(
+            x,
+            [
+              [2, 0],
+              [1, 1],
+            ],
+            1,
+            1,
+          ),
+          [2, 0, 4, 4],
+          { shape: [2, 2] },
+        );
         const y = iota(ctx, [2, 2, 3]);
         // batch 1, axis 2: out[b, m, j] = y[b, m, idx[b, j]]
         expectClose(gather(y, [[0], [2]], 2, 1), [0, 3, 8, 11], { shape: [2, 2, 1] });
       });
       it('gradients (first and second order): axis 0, axis 1 with repeats, batchDims', () => {
-        const idx = ctx.t([[2, 0], [2, 2]], undefined, 'int32');
-        expectGradients(squared((x) => gather(x, idx)), [ctx.rand([3, 2], 13)]);
-        expectGradients(squared((x) => gather(x, [1, 1, 0], 1)), [ctx.rand([2, 3, 2], 14)]);
-        expectGradients(squared((x) => gather(x, [[0, 0], [2, 1]], 2, 1)), [ctx.rand([2, 2, 3, 2], 15)]);
+        const idx = ctx.t(
+          [
+            [2, 0],
+            [2, 2],
+          ],
+          undefined,
+          'int32',
+        );
+        expectGradients(
+          squared((x) => gather(x, idx)),
+          [ctx.rand([3, 2], 13)],
+        );
+        expectGradients(
+          squared((x) => gather(x, [1, 1, 0], 1)),
+          [ctx.rand([2, 3, 2], 14)],
+        );
+        expectGradients(
+          squared((x) =>
+            gather(
+              x,
+              [
+                [0, 0],
+                [2, 1],
+              ],
+              2,
+              1,
+            ),
+          ),
+          [ctx.rand([2, 2, 3, 2], 15)],
+        );
       });
       it('rejects out-of-range and non-integer indices', () => {
         const x = ctx.t([1, 2, 3]);
-        expectError(() => gather(x, [0, 3]), ArgumentError, 'gather', '3', 'out of range', 'valid: 0..2', '[3]');
+        expectError(
+          () => gather(x, [0, 3]),
+          ArgumentError,
+          'gather',
+          '3',
+          'out of range',
+          'valid: 0..2',
+          '[3]',
+        );
         expectError(() => gather(x, [-1]), ArgumentError, 'out of range');
-        expectError(() => gather(x, ctx.t([0.5])), DTypeError, 'gather', 'indices', 'int32', 'float32');
+        expectError(
+          () => gather(x, ctx.t([0.5])),
+          DTypeError,
+          'gather',
+          'indices',
+          'int32',
+          'float32',
+        );
         expectError(() => gather(x, [1.5]), DTypeError, 'integers');
         expectError(() => gather(x, [0], 1), ShapeError, 'axis 1', '[3]');
-        expectError(() => gather(iota(ctx, [2, 3]), [[0], [1], [0]], 1, 1), ShapeError, 'batchDims', 'dimension 0');
+        expectError(
+          () => gather(iota(ctx, [2, 3]), [[0], [1], [0]], 1, 1),
+          ShapeError,
+          'batchDims',
+          'dimension 0',
+        );
         expectClose(x, [1, 2, 3]);
       });
     });
 
     describe('unsortedSegmentSum', () => {
       it('sums rows by segment (rank 1, rank 2, int32, empty segments)', () => {
-        expectClose(unsortedSegmentSum(ctx.t([1, 2, 3, 4]), [0, 1, 0, 1], 2), [4, 6], { shape: [2] });
+        expectClose(unsortedSegmentSum(ctx.t([1, 2, 3, 4]), [0, 1, 0, 1], 2), [4, 6], {
+          shape: [2],
+        });
         const x = iota(ctx, [3, 2]);
-        expectClose(unsortedSegmentSum(x, [2, 0, 2], 4), [2, 3, 0, 0, 4, 6, 0, 0], { shape: [4, 2] });
-        const i = unsortedSegmentSum(ctx.t([1, 2, 3], undefined, 'int32'), ctx.t([1, 1, 0], undefined, 'int32'), 2);
+        expectClose(unsortedSegmentSum(x, [2, 0, 2], 4), [2, 3, 0, 0, 4, 6, 0, 0], {
+          shape: [4, 2],
+        });
+        const i = unsortedSegmentSum(
+          ctx.t([1, 2, 3], undefined, 'int32'),
+          ctx.t([1, 1, 0], undefined, 'int32'),
+          2,
+        );
         expect(i.dtype).toBe('int32');
         expectClose(i, [3, 3]);
         expectClose(x.unsortedSegmentSum([0, 0, 0], 1), [6, 9], { shape: [1, 2] });
       });
       it('gradients (first and second order)', () => {
-        expectGradients(squared((x) => unsortedSegmentSum(x, [1, 0, 1, 1], 3)), [ctx.rand([4, 2], 16)]);
+        expectGradients(
+          squared((x) => unsortedSegmentSum(x, [1, 0, 1, 1], 3)),
+          [ctx.rand([4, 2], 16)],
+        );
       });
       it('rejects out-of-range ids and bad shapes', () => {
         const x = ctx.t([1, 2, 3]);
-        expectError(() => unsortedSegmentSum(x, [0, 3, 1], 3), ArgumentError, 'unsortedSegmentSum', 'out of range', 'numSegments 3');
+        expectError(
+          () => unsortedSegmentSum(x, [0, 3, 1], 3),
+          ArgumentError,
+          'unsortedSegmentSum',
+          'out of range',
+          'numSegments 3',
+        );
         expectError(() => unsortedSegmentSum(x, [0, 1], 3), ShapeError, 'prefix', '[2]', '[3]');
         expectError(() => unsortedSegmentSum(x, ctx.t([0, 1, 2]), 3), DTypeError, 'int32');
         expectError(() => unsortedSegmentSum(x, [0, 1, 2], -1), ArgumentError, 'numSegments');
@@ -390,8 +578,30 @@ export function shapeSuite(ctx: SuiteContext): void {
     describe('pad', () => {
       it('rank 1, 2 and 3 with a constant; int32 and bool', () => {
         expectClose(pad(ctx.t([1, 2]), [[1, 2]]), [0, 1, 2, 0, 0], { shape: [5] });
-        expectClose(pad(ctx.t([[1, 2], [3, 4]]), [[1, 0], [0, 1]], 9), [9, 9, 9, 1, 2, 9, 3, 4, 9], { shape: [3, 3] });
-        expectClose(pad(iota(ctx, [1, 1, 2]), [[0, 0], [1, 0], [0, 0]]), [0, 0, 0, 1], { shape: [1, 2, 2] });
+        expectClose(
+          pad(
+            ctx.t([
+              [1, 2],
+              [3, 4],
+            ]),
+            [
+              [1, 0],
+              [0, 1],
+            ],
+            9,
+          ),
+          [9, 9, 9, 1, 2, 9, 3, 4, 9],
+          { shape: [3, 3] },
+        );
+        expectClose(
+          pad(iota(ctx, [1, 1, 2]), [
+            [0, 0],
+            [1, 0],
+            [0, 0],
+          ]),
+          [0, 0, 0, 1],
+          { shape: [1, 2, 2] },
+        );
         const i = pad(ctx.t([5], undefined, 'int32'), [[1, 1]], -1);
         expect(i.dtype).toBe('int32');
         expectClose(i, [-1, 5, -1]);
@@ -401,12 +611,40 @@ export function shapeSuite(ctx: SuiteContext): void {
         expectClose(pad(ctx.t([], [0]), [[1, 1]], 3), [3, 3]);
       });
       it('gradients (first and second order)', () => {
-        expectGradients(squared((x) => pad(x, [[1, 2], [0, 1]], 0.5)), [ctx.rand([2, 3], 17)]);
+        expectGradients(
+          squared((x) =>
+            pad(
+              x,
+              [
+                [1, 2],
+                [0, 1],
+              ],
+              0.5,
+            ),
+          ),
+          [ctx.rand([2, 3], 17)],
+        );
       });
       it('rejects negative or malformed paddings', () => {
         const x = ctx.t([[1, 2]]);
-        expectError(() => pad(x, [[0, 0], [-1, 0]]), ShapeError, 'pad', 'non-negative', '[1,2]', 'entry 1');
-        expectError(() => pad(x, [[0, 0]]), ShapeError, 'pad', 'one [before, after] pair per dimension');
+        expectError(
+          () =>
+            pad(x, [
+              [0, 0],
+              [-1, 0],
+            ]),
+          ShapeError,
+          'pad',
+          'non-negative',
+          '[1,2]',
+          'entry 1',
+        );
+        expectError(
+          () => pad(x, [[0, 0]]),
+          ShapeError,
+          'pad',
+          'one [before, after] pair per dimension',
+        );
         expectClose(x, [1, 2]);
       });
     });
@@ -414,9 +652,31 @@ export function shapeSuite(ctx: SuiteContext): void {
     describe('tile', () => {
       it('rank 1, 2 and 3; int32 and bool; zero reps', () => {
         expectClose(tile(ctx.t([1, 2]), [3]), [1, 2, 1, 2, 1, 2]);
-        expectClose(tile(ctx.t([[1, 2], [3, 4]]), [2, 1]), [1, 2, 3, 4, 1, 2, 3, 4], { shape: [4, 2] });
-        expectClose(tile(ctx.t([[1, 2], [3, 4]]), [1, 2]), [1, 2, 1, 2, 3, 4, 3, 4], { shape: [2, 4] });
-        expectClose(tile(iota(ctx, [1, 2, 1]), [2, 1, 2]), [0, 0, 1, 1, 0, 0, 1, 1], { shape: [2, 2, 2] });
+        expectClose(
+          tile(
+            ctx.t([
+              [1, 2],
+              [3, 4],
+            ]),
+            [2, 1],
+          ),
+          [1, 2, 3, 4, 1, 2, 3, 4],
+          { shape: [4, 2] },
+        );
+        expectClose(
+          tile(
+            ctx.t([
+              [1, 2],
+              [3, 4],
+            ]),
+            [1, 2],
+          ),
+          [1, 2, 1, 2, 3, 4, 3, 4],
+          { shape: [2, 4] },
+        );
+        expectClose(tile(iota(ctx, [1, 2, 1]), [2, 1, 2]), [0, 0, 1, 1, 0, 0, 1, 1], {
+          shape: [2, 2, 2],
+        });
         const i = ctx.t([7], undefined, 'int32').tile([2]);
         expect(i.dtype).toBe('int32');
         expectClose(i, [7, 7]);
@@ -426,7 +686,10 @@ export function shapeSuite(ctx: SuiteContext): void {
         expectClose(tile(ctx.t([1, 2]), [0]), [], { shape: [0] });
       });
       it('gradients (first and second order)', () => {
-        expectGradients(squared((x) => tile(x, [2, 1, 3])), [ctx.rand([2, 2, 1], 18)]);
+        expectGradients(
+          squared((x) => tile(x, [2, 1, 3])),
+          [ctx.rand([2, 2, 1], 18)],
+        );
       });
       it('rejects reps of the wrong length or sign', () => {
         expectError(() => tile(ctx.t([[1, 2]]), [2]), ShapeError, 'tile', 'reps', '2 entries');
@@ -449,7 +712,10 @@ export function shapeSuite(ctx: SuiteContext): void {
         expectClose(reverse(ctx.t(4)), [4], { shape: [] });
       });
       it('gradients (first and second order)', () => {
-        expectGradients(squared((x) => reverse(x, [0, 2])), [ctx.rand([2, 3, 2], 19)]);
+        expectGradients(
+          squared((x) => reverse(x, [0, 2])),
+          [ctx.rand([2, 3, 2], 19)],
+        );
       });
       it('rejects bad axes', () => {
         expectError(() => reverse(ctx.t([1, 2]), 1), ShapeError, 'reverse', 'axis 1', 'rank 1');
@@ -485,14 +751,33 @@ export function shapeSuite(ctx: SuiteContext): void {
         expect(c.dtype).toBe('int32');
         expectClose(c, [1, 2]);
         expectClose(ctx.t([3]).clone(), [3]);
-        expectGradients(squared((v) => clone(v)), [ctx.rand([3], 20)]);
+        expectGradients(
+          squared((v) => clone(v)),
+          [ctx.rand([3], 20)],
+        );
       });
       it('gradients of expandDims, squeeze and reshape (first and second order)', () => {
-        expectGradients((x) => mul(expandDims(x, 1), squeeze(reshape(x, [2, 1, 3]), 1)), [ctx.rand([2, 3], 21)]);
+        expectGradients(
+          (x) => mul(expandDims(x, 1), squeeze(reshape(x, [2, 1, 3]), 1)),
+          [ctx.rand([2, 3], 21)],
+        );
       });
       it('errors: bad axes and squeezing a non-1 dimension', () => {
-        expectError(() => expandDims(ctx.t([1, 2]), 3), ShapeError, 'expandDims', 'axis 3', 'valid: -2..1');
-        expectError(() => squeeze(ctx.t([[1, 2]]), 1), ShapeError, 'squeeze', 'axis 1', '[1,2]', 'size is 2');
+        expectError(
+          () => expandDims(ctx.t([1, 2]), 3),
+          ShapeError,
+          'expandDims',
+          'axis 3',
+          'valid: -2..1',
+        );
+        expectError(
+          () => squeeze(ctx.t([[1, 2]]), 1),
+          ShapeError,
+          'squeeze',
+          'axis 1',
+          '[1,2]',
+          'size is 2',
+        );
         expectError(() => squeeze(ctx.t([[1, 2]]), 2), ShapeError, 'squeeze', 'out of range');
       });
     });
@@ -522,35 +807,111 @@ export function shapeSuite(ctx: SuiteContext): void {
     describe('gatherND / scatterND / tensorScatterUpdate', () => {
       it('gatherND picks elements and slices; scatterND adds duplicates; tensorScatterUpdate replaces', () => {
         const x = iota(ctx, [2, 3]);
-        expectClose(gatherND(x, ctx.t([[1, 2], [0, 1]], undefined, 'int32')), [5, 1], { shape: [2] });
+        expectClose(
+          gatherND(
+            x,
+            ctx.t(
+              [
+                [1, 2],
+                [0, 1],
+              ],
+              undefined,
+              'int32',
+            ),
+          ),
+          [5, 1],
+          { shape: [2] },
+        );
         expectClose(gatherND(x, ctx.t([[1]], undefined, 'int32')), [3, 4, 5], { shape: [1, 3] });
         const idx = ctx.t([[1], [3], [1]], undefined, 'int32');
         expectClose(scatterND(idx, ctx.t([1, 2, 3]), [4]), [0, 4, 0, 2], { shape: [4] });
-        const rows = scatterND(ctx.t([[0]], undefined, 'int32'), ctx.t([[1, 2]], undefined, 'int32'), [2, 2]);
+        const rows = scatterND(
+          ctx.t([[0]], undefined, 'int32'),
+          ctx.t([[1, 2]], undefined, 'int32'),
+          [2, 2],
+        );
         expect(rows.dtype).toBe('int32');
         expectClose(rows, [1, 2, 0, 0]);
-        expectClose(tensorScatterUpdate(x, ctx.t([[0, 0], [1, 1]], undefined, 'int32'), ctx.t([9, 8])), [9, 1, 2, 3, 8, 5]);
+        expectClose(
+          tensorScatterUpdate(
+            x,
+            ctx.t(
+              [
+                [0, 0],
+                [1, 1],
+              ],
+              undefined,
+              'int32',
+            ),
+            ctx.t([9, 8]),
+          ),
+          [9, 1, 2, 3, 8, 5],
+        );
         expectClose(x, [0, 1, 2, 3, 4, 5]);
-        const b = tensorScatterUpdate(ctx.t([true, true]), ctx.t([[1]], undefined, 'int32'), ctx.t([false]));
+        const b = tensorScatterUpdate(
+          ctx.t([true, true]),
+          ctx.t([[1]], undefined, 'int32'),
+          ctx.t([false]),
+        );
         expect(b.dtype).toBe('bool');
         expectClose(b, [1, 0]);
       });
       it('gradients (first and second order)', () => {
-        const idx = ctx.t([[1, 0], [0, 2], [1, 0]], undefined, 'int32');
-        expectGradients(squared((x) => gatherND(x, idx)), [ctx.rand([2, 3], 22)]);
-        expectGradients(squared((u) => scatterND(idx, u, [2, 3])), [ctx.rand([3], 23)]);
+        const idx = ctx.t(
+          [
+            [1, 0],
+            [0, 2],
+            [1, 0],
+          ],
+          undefined,
+          'int32',
+        );
+        expectGradients(
+          squared((x) => gatherND(x, idx)),
+          [ctx.rand([2, 3], 22)],
+        );
+        expectGradients(
+          squared((u) => scatterND(idx, u, [2, 3])),
+          [ctx.rand([3], 23)],
+        );
         const rowIdx = ctx.t([[1]], undefined, 'int32');
-        expectGradients((t, u) => {
-          const y = tensorScatterUpdate(t, rowIdx, u);
-          return mul(y, y);
-        }, [ctx.rand([3, 2], 24), ctx.rand([1, 2], 25)]);
+        expectGradients(
+          (t, u) => {
+            const y = tensorScatterUpdate(t, rowIdx, u);
+            return mul(y, y);
+          },
+          [ctx.rand([3, 2], 24), ctx.rand([1, 2], 25)],
+        );
       });
       it('rejects out-of-range indices and mismatched updates', () => {
         const x = iota(ctx, [2, 3]);
-        expectError(() => gatherND(x, ctx.t([[0, 3]], undefined, 'int32')), ArgumentError, 'gatherND', 'out of range', 'valid: 0..2');
-        expectError(() => gatherND(x, ctx.t([[0, 0, 0]], undefined, 'int32')), ShapeError, 'gatherND', '[1,3]', '[2,3]');
-        expectError(() => scatterND(ctx.t([[0]], undefined, 'int32'), ctx.t([1, 2]), [3]), ShapeError, 'scatterND', 'updates', '[2]', '[1]');
-        expectError(() => tensorScatterUpdate(x, ctx.t([[-1]], undefined, 'int32'), ctx.t([[1, 2, 3]])), ArgumentError, 'out of range');
+        expectError(
+          () => gatherND(x, ctx.t([[0, 3]], undefined, 'int32')),
+          ArgumentError,
+          'gatherND',
+          'out of range',
+          'valid: 0..2',
+        );
+        expectError(
+          () => gatherND(x, ctx.t([[0, 0, 0]], undefined, 'int32')),
+          ShapeError,
+          'gatherND',
+          '[1,3]',
+          '[2,3]',
+        );
+        expectError(
+          () => scatterND(ctx.t([[0]], undefined, 'int32'), ctx.t([1, 2]), [3]),
+          ShapeError,
+          'scatterND',
+          'updates',
+          '[2]',
+          '[1]',
+        );
+        expectError(
+          () => tensorScatterUpdate(x, ctx.t([[-1]], undefined, 'int32'), ctx.t([[1, 2, 3]])),
+          ArgumentError,
+          'out of range',
+        );
         expectClose(x, [0, 1, 2, 3, 4, 5]);
       });
     });
@@ -563,7 +924,22 @@ export function shapeSuite(ctx: SuiteContext): void {
           const a = stridedSlice(v, [0, -1, 0], [2, 0, 4], [1, -1, 2], 0, 2);
           const [p, q] = split(transpose(a, [2, 0, 1]), 2);
           const s = stack([...unstack(p!, 1), ...unstack(q!, 1)]);
-          const g = gather(tile(reverse(pad(s, [[0, 0], [1, 1], [0, 0]]), 1), [1, 1, 2]), idx, 2, 0);
+          const g = gather(
+            tile(
+              reverse(
+                pad(s, [
+                  [0, 0],
+                  [1, 1],
+                  [0, 0],
+                ]),
+                1,
+              ),
+              [1, 1, 2],
+            ),
+            idx,
+            2,
+            0,
+          );
           return mul(g, concat([g, g], 0).slice([0], [g.shape[0]!]));
         };
         ctx.engine.tidy(() => f(x).dispose());
