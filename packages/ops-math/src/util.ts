@@ -1,12 +1,10 @@
 /** Helpers shared by the op definitions of this family. */
-import type { DType, Engine, InputSpec, OpDef, Shape, Tensor, TensorLike } from '@tapegrad/core';
+import type { DType, Engine, InputSpec, Shape, Tensor, TensorLike } from '@tapegrad/core';
 import {
   DTypeError,
-  ShapeError,
   broadcastShapes,
   convertToTensor,
   engineOf,
-  fmtShape,
   isFloatDtype,
   shapesEqual,
   upcastType,
@@ -72,12 +70,6 @@ export function assertFloat(op: string, arg: string, dtype: DType): void {
   }
 }
 
-export function assertSameShape(op: string, a: Shape, b: Shape, names: [string, string]): void {
-  if (!shapesEqual(a, b)) {
-    throw new ShapeError(`${op}: ${names[0]} ${fmtShape(a)} and ${names[1]} ${fmtShape(b)} must have the same shape`);
-  }
-}
-
 /**
  * Sums a broadcast gradient back to `shape` (the gradient of broadcasting):
  * leading extra axes and axes where shape has 1 are summed away.
@@ -91,25 +83,6 @@ export function reduceToShape(dy: Tensor, shape: Shape): Tensor {
   }
   const summed = axes.length ? run(dy.engine, 'Sum', [dy], { axes, keepDims: false }) : dy;
   return shapesEqual(summed.shape, shape) ? summed : run(dy.engine, 'Reshape', [summed], { shape });
-}
-
-/** Defines an elementwise unary op: output has the input's shape and dtype. */
-export function unaryOp(name: string, options: Partial<OpDef> & { floatOnly?: boolean } = {}): OpDef {
-  const { floatOnly = true, ...rest } = options;
-  return {
-    name,
-    inputNames: ['x'],
-    inferShape([x]) {
-      if (floatOnly) assertFloat(lowerFirst(name), 'x', x!.dtype);
-      return x!.shape;
-    },
-    ...rest,
-  };
-}
-
-/** Defines a broadcasting binary op (operands already have the same dtype). */
-export function binaryOp(name: string, options: Partial<OpDef> = {}): OpDef {
-  return { name, inputNames: ['a', 'b'], inferShape: broadcastRule(lowerFirst(name)), ...options };
 }
 
 export function lowerFirst(s: string): string {
