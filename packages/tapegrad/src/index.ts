@@ -11,6 +11,7 @@ export * from '@tapegrad/core';
 export * from '@tapegrad/ops-math';
 export { CpuBackend, cpu } from '@tapegrad/backend-cpu';
 export * from '@tapegrad/optim';
+export { CheckpointError, io } from '@tapegrad/io';
 
 /** The plugins this package registers: op families first, then backends by priority. */
 export const defaultPlugins: readonly Plugin[] = [math, cpu()];
