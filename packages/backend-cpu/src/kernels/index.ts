@@ -1,5 +1,6 @@
 import type { Kernel } from '@tapegrad/core';
 import { binaryKernels } from './binary.js';
+import { convKernels } from './conv/index.js';
 import { coreKernels } from './core.js';
 import { matmulKernels } from './matmul.js';
 import { nnKernels } from './nn.js';
@@ -16,4 +17,5 @@ export const cpuKernels: Record<string, Kernel> = {
   ...matmulKernels,
   ...shapeKernels,
   ...nnKernels,
+  ...convKernels,
 };

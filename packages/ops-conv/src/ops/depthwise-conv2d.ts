@@ -1,0 +1,50 @@
+import type { OpDef, Tensor } from '@tapegrad/core';
+import type { Arg } from '@tapegrad/ops-math';
+import type { DimRoundingMode, PadSpec } from '../geometry.js';
+import { convPublic } from './conv-public.js';
+import type { ConvAttrs } from './conv-common.js';
+import {
+  DEPTHWISE_CONV2D,
+  convBackpropFilter,
+  convBackpropInput,
+  forwardShape,
+} from './conv-common.js';
+
+/** y = depthwiseConv2d(x, filter), channels-last and batched (the public functions normalize to this). */
+export const DepthwiseConv2DOp: OpDef<ConvAttrs> = {
+  name: 'DepthwiseConv2D',
+  inputNames: ['x', 'filter'],
+  inferShape: forwardShape(DEPTHWISE_CONV2D),
+  // dx = backpropInput(dy, filter), dfilter = backpropFilter(x, dy): both are ops with gradients.
+  grad: (dy, { inputs: [x, filter], attrs, needsInputGrad: [needX, needFilter] }) => [
+    needX ? convBackpropInput(DEPTHWISE_CONV2D, dy, filter!, x!.shape, attrs) : null,
+    needFilter ? convBackpropFilter(DEPTHWISE_CONV2D, x!, dy, filter!.shape, attrs) : null,
+  ],
+};
+
+/**
+ * Depthwise 2-D convolution (tfjs's depthwiseConv2d): each input channel is convolved with
+ * its own `channelMultiplier` filters. x [batch, height, width, inChannels] (or NCHW, or
+ * without the batch dimension), filter [filterHeight, filterWidth, inChannels,
+ * channelMultiplier]; the output has inChannels·channelMultiplier channels.
+ */
+export function depthwiseConv2d(
+  x: Arg,
+  filter: Arg,
+  strides: number | readonly [number, number],
+  pad: PadSpec,
+  dataFormat: 'NHWC' | 'NCHW' = 'NHWC',
+  dilations: number | readonly [number, number] = [1, 1],
+  dimRoundingMode?: DimRoundingMode,
+): Tensor {
+  return convPublic(
+    DEPTHWISE_CONV2D,
+    x,
+    filter,
+    strides,
+    pad,
+    dataFormat,
+    dilations,
+    dimRoundingMode,
+  );
+}
