@@ -1,0 +1,33 @@
+/** What a workload is: one task, implemented once per library on the same inputs. */
+
+/** One library's implementation of a workload, set up and ready to run. */
+export interface Runner {
+  /** One timed iteration; must finish its work synchronously (results read back). */
+  run(): void;
+  /**
+   * A number summarising the result of one iteration (a loss, a sum), compared across
+   * libraries before timing. For stateful workloads (training) it performs the first step.
+   */
+  check(): number;
+  /** Releases everything set up. */
+  dispose(): void;
+}
+
+export type Library = 'tapegrad' | 'tfjs';
+
+export interface Workload {
+  /** Group, e.g. 'matMul'. `--only` matches `${group} ${name}`. */
+  group: string;
+  name: string;
+  /** Floating-point operations per iteration (for GFLOP/s). */
+  flops?: number;
+  /** Elementary operations per iteration (for ops/second rows, e.g. dispatch). */
+  opsPerRun?: number;
+  /** Key of the same workload in python/bench_torch.py, when it has one. */
+  torch?: string;
+  /** Relative tolerance of the cross-library check (float32 accumulation order differs). */
+  rtol?: number;
+  /** The inputs, by name, as handed to the PyTorch script (same bytes as the JS libraries get). */
+  inputs: Record<string, { values: Float32Array; shape: number[] }>;
+  setup: Record<Library, () => Runner>;
+}
