@@ -1,4 +1,14 @@
-import type { Backend, BackendMemory, DataHandle, DType, Kernel, OutputSpec, Shape, TensorInfo, TypedArray } from '@tapegrad/core';
+import type {
+  Backend,
+  BackendMemory,
+  DataHandle,
+  DType,
+  Kernel,
+  OutputSpec,
+  Shape,
+  TensorInfo,
+  TypedArray,
+} from '@tapegrad/core';
 import { DTYPES, makeTypedArray, sizeFromShape } from '@tapegrad/core';
 
 /** A buffer on the CPU backend. */
@@ -6,15 +16,34 @@ export class CpuData {
   constructor(readonly values: TypedArray) {}
 }
 
+/** Freed arrays smaller than this are left to the garbage collector. */
+const MIN_POOLED_LENGTH = 1024;
+
+export interface CpuBackendOptions {
+  /** Bytes of freed buffers kept for reuse (default 256 MiB; 0 disables pooling). */
+  poolBytes?: number;
+}
+
 /**
  * Plain TypeScript backend on TypedArrays: the reference implementation and the
  * fallback for every other backend. Supports float64 (used by gradCheck).
+ *
+ * Freed buffers go to a pool keyed by type and length and are handed out again by
+ * `alloc`: allocating a fresh multi-megabyte typed array per op, and collecting it later,
+ * costs more than most kernels themselves.
  */
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly dtypes: readonly DType[] = DTYPES;
   private numBuffers = 0;
   private numBytes = 0;
+  private readonly pool = new Map<string, TypedArray[]>();
+  private pooledBytes = 0;
+  private readonly poolLimit: number;
+
+  constructor(options: CpuBackendOptions = {}) {
+    this.poolLimit = options.poolBytes ?? 256 * 1024 * 1024;
+  }
 
   /** Takes ownership of `values` (callers pass fresh arrays). */
   write(values: TypedArray, _shape: Shape, _dtype: DType): DataHandle {
@@ -32,12 +61,33 @@ export class CpuBackend implements Backend {
   }
 
   free(dataId: DataHandle): void {
+    const values = (dataId as CpuData).values;
     this.numBuffers--;
-    this.numBytes -= (dataId as CpuData).values.byteLength;
+    this.numBytes -= values.byteLength;
+    if (
+      values.length >= MIN_POOLED_LENGTH &&
+      this.pooledBytes + values.byteLength <= this.poolLimit
+    ) {
+      const key = poolKey(values.constructor.name, values.length);
+      const list = this.pool.get(key);
+      if (list) list.push(values);
+      else this.pool.set(key, [values]);
+      this.pooledBytes += values.byteLength;
+    }
   }
 
   memory(): BackendMemory {
-    return { numBytes: this.numBytes, numBuffers: this.numBuffers };
+    return {
+      numBytes: this.numBytes,
+      numBuffers: this.numBuffers,
+      numPooledBytes: this.pooledBytes,
+    };
+  }
+
+  /** Drops the pool of freed buffers. */
+  dispose(): void {
+    this.pool.clear();
+    this.pooledBytes = 0;
   }
 
   /** The values of a kernel input. */
@@ -47,13 +97,36 @@ export class CpuBackend implements Backend {
 
   /** Wraps freshly computed values as a kernel output. */
   output(values: TypedArray, spec: OutputSpec): TensorInfo {
-    return { dataId: this.write(values, spec.shape, spec.dtype), shape: spec.shape, dtype: spec.dtype };
+    return {
+      dataId: this.write(values, spec.shape, spec.dtype),
+      shape: spec.shape,
+      dtype: spec.dtype,
+    };
   }
 
-  /** A zero-filled array for an output spec. */
+  /** A zero-filled array for an output spec (reused from the pool when one fits). */
   alloc(spec: OutputSpec): TypedArray {
-    return makeTypedArray(spec.dtype, sizeFromShape(spec.shape));
+    const size = sizeFromShape(spec.shape);
+    if (size >= MIN_POOLED_LENGTH) {
+      const reused = this.pool.get(poolKey(TYPED_ARRAY_NAMES[spec.dtype], size))?.pop();
+      if (reused) {
+        this.pooledBytes -= reused.byteLength;
+        return reused.fill(0);
+      }
+    }
+    return makeTypedArray(spec.dtype, size);
   }
+}
+
+const TYPED_ARRAY_NAMES: Record<DType, string> = {
+  float32: 'Float32Array',
+  float64: 'Float64Array',
+  int32: 'Int32Array',
+  bool: 'Uint8Array',
+};
+
+function poolKey(typeName: string, length: number): string {
+  return `${typeName}:${length}`;
 }
 
 /** A kernel of this backend (attrs typed per op). */

@@ -1,11 +1,13 @@
 import type { BackendPlugin } from '@tapegrad/core';
+import type { CpuBackendOptions } from './backend.js';
 import { CpuBackend } from './backend.js';
 import { cpuKernels } from './kernels/index.js';
 
 export { CpuBackend, CpuData } from './backend.js';
+export type { CpuBackendOptions, CpuKernel } from './backend.js';
 export { cpuKernels } from './kernels/index.js';
 
-export interface CpuOptions {
+export interface CpuOptions extends CpuBackendOptions {
   /** Selection priority among registered backends (default 1: lowest of the built-ins). */
   priority?: number;
 }
@@ -16,7 +18,7 @@ export function cpu(options: CpuOptions = {}): BackendPlugin<CpuBackend> {
     kind: 'backend',
     name: 'cpu',
     priority: options.priority ?? 1,
-    create: () => new CpuBackend(),
+    create: () => new CpuBackend(options),
     kernels: cpuKernels,
   };
 }

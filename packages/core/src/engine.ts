@@ -438,7 +438,8 @@ export class Engine {
     const s = t.storage;
     if (s.backend === backend) return s.handle;
     this.assertDtypeSupported(backend, t.dtype, 'move');
-    const values = s.backend.readSync(s.handle);
+    // A copy: the source may recycle its buffer once freed.
+    const values = s.backend.readSync(s.handle).slice();
     const handle = backend.write(values, t.shape, t.dtype);
     s.backend.free(s.handle);
     s.backend = backend;

@@ -47,7 +47,11 @@ function arithmeticKernel(
 ): Kernel<unknown, CpuBackend> {
   const general = binaryKernel(f, fInt);
   return (args) => {
-    const { inputs: [a, b], outputs: [spec], backend } = args;
+    const {
+      inputs: [a, b],
+      outputs: [spec],
+      backend,
+    } = args;
     if (!shapesEqual(a!.shape, b!.shape) || (fInt && spec!.dtype === 'int32')) return general(args);
     const out = backend.alloc(spec!);
     sameShape(backend.data(a!), backend.data(b!), out, out.length);
@@ -64,7 +68,11 @@ const where: Kernel<unknown, CpuBackend> = ({ inputs: [c, a, b], outputs: [spec]
   const x = backend.data(a!);
   const y = backend.data(b!);
   const out = backend.alloc(spec!);
-  if (shapesEqual(c!.shape, spec!.shape) && shapesEqual(a!.shape, spec!.shape) && shapesEqual(b!.shape, spec!.shape)) {
+  if (
+    shapesEqual(c!.shape, spec!.shape) &&
+    shapesEqual(a!.shape, spec!.shape) &&
+    shapesEqual(b!.shape, spec!.shape)
+  ) {
     for (let i = 0; i < out.length; i++) out[i] = cond[i] ? x[i]! : y[i]!;
   } else {
     forEachBroadcast3(c!.shape, a!.shape, b!.shape, spec!.shape, (o, ic, ia, ib) => {

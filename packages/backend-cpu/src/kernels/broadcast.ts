@@ -73,7 +73,8 @@ export function forEachBroadcast3(
   let ib = 0;
   let ic = 0;
   for (let o = 0; o < size; o += inner) {
-    for (let k = 0, pa = ia, pb = ib, pc = ic; k < inner; k++, pa += ia0, pb += ib0, pc += ic0) body(o + k, pa, pb, pc);
+    for (let k = 0, pa = ia, pb = ib, pc = ic; k < inner; k++, pa += ia0, pb += ib0, pc += ic0)
+      body(o + k, pa, pb, pc);
     for (let d = rank - 2; d >= 0; d--) {
       counter[d]!++;
       ia += sa[d]!;

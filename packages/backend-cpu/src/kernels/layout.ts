@@ -1,7 +1,11 @@
 import type { Shape, TypedArray } from '@tapegrad/core';
 
 /** Generic transpose of a row-major array (used where a kernel needs another layout). */
-export function transposeValues(values: TypedArray, shape: Shape, perm: readonly number[]): TypedArray {
+export function transposeValues(
+  values: TypedArray,
+  shape: Shape,
+  perm: readonly number[],
+): TypedArray {
   const rank = shape.length;
   const outShape = perm.map((p) => shape[p]!);
   const inStrides = new Array<number>(rank);

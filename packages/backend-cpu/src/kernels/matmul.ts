@@ -14,7 +14,12 @@ interface BatchMatMulAttrs {
  * which handles the transposes while packing. int32 inputs are multiplied in float64
  * and stored back (exact while the sums stay below 2^53).
  */
-const batchMatMul: Kernel<BatchMatMulAttrs, CpuBackend> = ({ inputs: [a, b], attrs, outputs: [spec], backend }) => {
+const batchMatMul: Kernel<BatchMatMulAttrs, CpuBackend> = ({
+  inputs: [a, b],
+  attrs,
+  outputs: [spec],
+  backend,
+}) => {
   const tA = attrs.transposeA;
   const tB = attrs.transposeB;
   const aShape = a!.shape;

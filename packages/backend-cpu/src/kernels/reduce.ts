@@ -45,12 +45,17 @@ type Combine = (acc: number, v: number) => number;
 /** A reduction kernel from an initial value and a combine function. */
 export function reduceKernel(init: number, combine: Combine): Kernel<ReduceAttrs, CpuBackend> {
   return ({ inputs: [x], attrs, outputs: [spec], backend }) => {
-    const { values, outer, reduce, inner } = reductionLayout(x!.shape, attrs.axes, backend.data(x!));
+    const { values, outer, reduce, inner } = reductionLayout(
+      x!.shape,
+      attrs.axes,
+      backend.data(x!),
+    );
     const out = backend.alloc(spec!);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         let acc = init;
-        for (let r = 0, p = o * reduce * inner + i; r < reduce; r++, p += inner) acc = combine(acc, values[p]!);
+        for (let r = 0, p = o * reduce * inner + i; r < reduce; r++, p += inner)
+          acc = combine(acc, values[p]!);
         out[o * inner + i] = acc;
       }
     }
@@ -69,7 +74,11 @@ interface ArgReduceAttrs {
 /** Index of the first maximum (or minimum) along one axis; NaN counts as the extreme. */
 function argReduceKernel(isMax: boolean): Kernel<ArgReduceAttrs, CpuBackend> {
   return ({ inputs: [x], attrs, outputs: [spec], backend }) => {
-    const { values, outer, reduce, inner } = reductionLayout(x!.shape, [attrs.axis], backend.data(x!));
+    const { values, outer, reduce, inner } = reductionLayout(
+      x!.shape,
+      [attrs.axis],
+      backend.data(x!),
+    );
     const out = backend.alloc(spec!);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {

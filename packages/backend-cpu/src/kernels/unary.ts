@@ -1,6 +1,7 @@
 import type { Kernel, TypedArray } from '@tapegrad/core';
 import type { CpuBackend } from '../backend.js';
 import { erf, roundHalfEven, softplus } from './elementwise-math.js';
+import { expF32, tanhF32 } from './fast-math.js';
 
 type Scalar1 = (x: number) => number;
 
@@ -29,7 +30,9 @@ export function unaryAttrKernel<A>(make: (attrs: A) => Scalar1): Kernel<A, CpuBa
  * A kernel from a whole loop. The hot ops get their own loop functions, so each call site
  * sees one scalar operation (a shared loop calling `f` would be megamorphic across ops).
  */
-function loopKernel(loop: (x: TypedArray, out: TypedArray, n: number) => void): Kernel<unknown, CpuBackend> {
+function loopKernel(
+  loop: (x: TypedArray, out: TypedArray, n: number) => void,
+): Kernel<unknown, CpuBackend> {
   return ({ inputs: [a], outputs: [spec], backend }) => {
     const x = backend.data(a!);
     const out = backend.alloc(spec!);
@@ -53,26 +56,25 @@ export const unaryKernels: Record<string, Kernel> = {
 
   // Hot ops: dedicated loops.
   Relu: loopKernel((x, out, n) => {
+    // (v + |v|) / 2 is exact and keeps NaN, without a branch on the sign (random signs defeat
+    // branch prediction); only -Infinity (where it gives NaN) needs a test, never taken in practice.
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      out[i] = v < 0 ? 0 : v; // NaN stays NaN
+      out[i] = v === -Infinity ? 0 : (v + Math.abs(v)) * 0.5;
     }
   }),
+  // float32 outputs use the fast versions (float32-exact); float64 keeps Math.* for gradCheck.
   Sigmoid: loopKernel((x, out, n) => {
-    for (let i = 0; i < n; i++) {
-      const v = x[i]!;
-      if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
-      else {
-        const e = Math.exp(v);
-        out[i] = e / (1 + e);
-      }
-    }
+    if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = 1 / (1 + expF32(-x[i]!));
+    else for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]!));
   }),
   Tanh: loopKernel((x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
+    if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = tanhF32(x[i]!);
+    else for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
   }),
   Exp: loopKernel((x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
+    if (out instanceof Float32Array) for (let i = 0; i < n; i++) out[i] = expF32(x[i]!);
+    else for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
   }),
   Log: loopKernel((x, out, n) => {
     for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!);
@@ -116,8 +118,16 @@ export const unaryKernels: Record<string, Kernel> = {
   Floor: unaryKernel(Math.floor),
   Ceil: unaryKernel(Math.ceil),
   Round: unaryKernel(roundHalfEven),
-  LeakyRelu: unaryAttrKernel<{ alpha: number }>(({ alpha }) => (v) => (v < 0 ? alpha * v : v)),
-  Step: unaryAttrKernel<{ alpha: number }>(({ alpha }) => (v) => (v > 0 ? 1 : Number.isNaN(v) ? v : alpha)),
+  LeakyRelu: unaryAttrKernel<{ alpha: number }>(
+    ({ alpha }) =>
+      (v) =>
+        v < 0 ? alpha * v : v,
+  ),
+  Step: unaryAttrKernel<{ alpha: number }>(
+    ({ alpha }) =>
+      (v) =>
+        v > 0 ? 1 : Number.isNaN(v) ? v : alpha,
+  ),
   ClipByValue: unaryAttrKernel<{ min: number; max: number }>(
     ({ min, max }) =>
       (v) =>

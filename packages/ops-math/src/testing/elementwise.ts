@@ -1019,6 +1019,59 @@ export function elementwiseSuite(ctx: SuiteContext): void {
         expectClose(softplus(x), [0, softplusRef(-100), 100, 1000], { rtol: 1e-12, atol: 0 });
         expectClose(logSigmoid(x), [-1000, -100, -softplusRef(-100), 0], { rtol: 1e-12, atol: 0 });
       });
+      it('float32 exp, tanh, sigmoid and relu are exact to float32 rounding, edge values included', () => {
+        const edges = [
+          0,
+          -0,
+          1e-30,
+          -1e-8,
+          0.124,
+          -0.126,
+          0.5,
+          -3,
+          9.5,
+          20,
+          -20,
+          88,
+          -87,
+          -103,
+          100,
+          -1000,
+          Infinity,
+          -Infinity,
+          NaN,
+        ];
+        const rng = new Random(5);
+        const pts = [
+          ...edges,
+          ...Array.from({ length: 400 }, (_, i) => (rng.uniform() * 2 - 1) * (i % 2 ? 4 : 60)),
+        ];
+        const x = ctx.t(pts, [pts.length], 'float32');
+        const f32 = (v: number) => Math.fround(v);
+        const inputs = Array.from(x.dataSync());
+        // Within one float32 ulp of the correctly rounded value (relative 2^-23), or both tiny.
+        const opts = { rtol: 2 ** -23, atol: 1e-38 };
+        expectClose(
+          exp(x),
+          inputs.map((v) => f32(Math.exp(v))),
+          opts,
+        );
+        expectClose(
+          tanh(x),
+          inputs.map((v) => f32(Math.tanh(v))),
+          opts,
+        );
+        expectClose(
+          sigmoid(x),
+          inputs.map((v) => f32(1 / (1 + Math.exp(-v)))),
+          opts,
+        );
+        expectClose(
+          relu(x),
+          inputs.map((v) => (Number.isNaN(v) ? NaN : v > 0 ? v : 0)),
+          { rtol: 0, atol: 0 },
+        );
+      });
       it('log1p and expm1 are accurate near 0', () => {
         const x = ctx.t([1e-12, -1e-12], [2], 'float64');
         expectClose(log1p(x), [Math.log1p(1e-12), Math.log1p(-1e-12)], { rtol: 1e-15, atol: 0 });

@@ -3,10 +3,19 @@ import type { CpuKernel } from '../../backend.js';
 import { transposeValues } from '../layout.js';
 import { copyStrided } from './strided.js';
 
-const Transpose: CpuKernel<{ perm: number[] }> = ({ inputs: [x], attrs: { perm }, outputs: [spec], backend }) =>
-  backend.output(transposeValues(backend.data(x!), x!.shape, perm), spec!);
+const Transpose: CpuKernel<{ perm: number[] }> = ({
+  inputs: [x],
+  attrs: { perm },
+  outputs: [spec],
+  backend,
+}) => backend.output(transposeValues(backend.data(x!), x!.shape, perm), spec!);
 
-const Slice: CpuKernel<{ begin: number[]; size: number[] }> = ({ inputs: [x], attrs: { begin }, outputs: [spec], backend }) => {
+const Slice: CpuKernel<{ begin: number[]; size: number[] }> = ({
+  inputs: [x],
+  attrs: { begin },
+  outputs: [spec],
+  backend,
+}) => {
   const strides = stridesOf(x!.shape);
   const offset = begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
   const out = backend.alloc(spec!);
@@ -29,7 +38,12 @@ const StridedSlice: CpuKernel<{ begin: number[]; size: number[]; strides: number
   return backend.output(out, spec!);
 };
 
-const Reverse: CpuKernel<{ axes: number[] }> = ({ inputs: [x], attrs: { axes }, outputs: [spec], backend }) => {
+const Reverse: CpuKernel<{ axes: number[] }> = ({
+  inputs: [x],
+  attrs: { axes },
+  outputs: [spec],
+  backend,
+}) => {
   const shape = x!.shape;
   const out = backend.alloc(spec!);
   if (out.length === 0) return backend.output(out, spec!);
@@ -85,4 +99,11 @@ const Tile: CpuKernel<{ reps: number[] }> = ({ inputs: [x], outputs: [spec], bac
   return backend.output(out, spec!);
 };
 
-export const layoutKernels: Record<string, CpuKernel> = { Transpose, Slice, StridedSlice, Reverse, Pad, Tile };
+export const layoutKernels: Record<string, CpuKernel> = {
+  Transpose,
+  Slice,
+  StridedSlice,
+  Reverse,
+  Pad,
+  Tile,
+};
