@@ -1,7 +1,7 @@
 import type { Kernel, TypedArray } from '@tapegrad/core';
 import { shapesEqual } from '@tapegrad/core';
 import type { CpuBackend } from '../backend.js';
-import { forEachBroadcast, forEachBroadcast3 } from './broadcast.js';
+import { forEachBroadcast, forEachBroadcast3, forEachBroadcastRow } from './broadcast.js';
 import { floorMod } from './elementwise-math.js';
 
 type Scalar2 = (a: number, b: number) => number;
@@ -37,11 +37,32 @@ export function binaryKernel(f: Scalar2, fInt?: Scalar2): Kernel<unknown, CpuBac
 }
 
 /**
- * The hot arithmetic ops: a dedicated same-shape loop (one operation per call site),
- * the generic kernel for the rest.
+ * Loops of one arithmetic op at given offsets, each with a single operation so that every
+ * call site stays monomorphic (a shared loop calling a scalar function would not).
+ */
+interface ArithmeticLoops {
+  /** out[o+i] = x[a+i] ∘ y[b+i] */
+  vv(
+    x: TypedArray,
+    a: number,
+    y: TypedArray,
+    b: number,
+    out: TypedArray,
+    o: number,
+    n: number,
+  ): void;
+  /** out[o+i] = x[a+i] ∘ v */
+  vs(x: TypedArray, a: number, v: number, out: TypedArray, o: number, n: number): void;
+  /** out[o+i] = v ∘ y[b+i] */
+  sv(v: number, y: TypedArray, b: number, out: TypedArray, o: number, n: number): void;
+}
+
+/**
+ * The hot arithmetic ops: same-shape, scalar and broadcast operands (bias adds, optimizer
+ * updates) all run row loops; only int32 floor division takes the generic kernel.
  */
 function arithmeticKernel(
-  sameShape: (x: TypedArray, y: TypedArray, out: TypedArray, n: number) => void,
+  loops: ArithmeticLoops,
   f: Scalar2,
   fInt?: Scalar2,
 ): Kernel<unknown, CpuBackend> {
@@ -52,9 +73,21 @@ function arithmeticKernel(
       outputs: [spec],
       backend,
     } = args;
-    if (!shapesEqual(a!.shape, b!.shape) || (fInt && spec!.dtype === 'int32')) return general(args);
+    if (fInt && spec!.dtype === 'int32') return general(args);
+    const x = backend.data(a!);
+    const y = backend.data(b!);
     const out = backend.alloc(spec!);
-    sameShape(backend.data(a!), backend.data(b!), out, out.length);
+    if (shapesEqual(a!.shape, b!.shape)) loops.vv(x, 0, y, 0, out, 0, out.length);
+    else if (y.length === 1) loops.vs(x, 0, y[0]!, out, 0, out.length);
+    else if (x.length === 1) loops.sv(x[0]!, y, 0, out, 0, out.length);
+    else {
+      forEachBroadcastRow(a!.shape, b!.shape, spec!.shape, (o, ia, ib, n, aStep, bStep) => {
+        if (aStep && bStep) loops.vv(x, ia, y, ib, out, o, n);
+        else if (aStep) loops.vs(x, ia, y[ib]!, out, o, n);
+        else if (bStep) loops.sv(x[ia]!, y, ib, out, o, n);
+        else out.fill(f(x[ia]!, y[ib]!), o, o + n);
+      });
+    }
     return backend.output(out, spec!);
   };
 }
@@ -84,26 +117,58 @@ const where: Kernel<unknown, CpuBackend> = ({ inputs: [c, a, b], outputs: [spec]
 
 export const binaryKernels: Record<string, Kernel> = {
   Add: arithmeticKernel(
-    (x, y, out, n) => {
-      for (let i = 0; i < n; i++) out[i] = x[i]! + y[i]!;
+    {
+      vv: (x, a, y, b, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = x[a + i]! + y[b + i]!;
+      },
+      vs: (x, a, v, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = x[a + i]! + v;
+      },
+      sv: (v, y, b, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = v + y[b + i]!;
+      },
     },
     (a, b) => a + b,
   ),
   Sub: arithmeticKernel(
-    (x, y, out, n) => {
-      for (let i = 0; i < n; i++) out[i] = x[i]! - y[i]!;
+    {
+      vv: (x, a, y, b, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = x[a + i]! - y[b + i]!;
+      },
+      vs: (x, a, v, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = x[a + i]! - v;
+      },
+      sv: (v, y, b, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = v - y[b + i]!;
+      },
     },
     (a, b) => a - b,
   ),
   Mul: arithmeticKernel(
-    (x, y, out, n) => {
-      for (let i = 0; i < n; i++) out[i] = x[i]! * y[i]!;
+    {
+      vv: (x, a, y, b, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = x[a + i]! * y[b + i]!;
+      },
+      vs: (x, a, v, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = x[a + i]! * v;
+      },
+      sv: (v, y, b, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = v * y[b + i]!;
+      },
     },
     (a, b) => a * b,
   ),
   Div: arithmeticKernel(
-    (x, y, out, n) => {
-      for (let i = 0; i < n; i++) out[i] = x[i]! / y[i]!;
+    {
+      vv: (x, a, y, b, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = x[a + i]! / y[b + i]!;
+      },
+      vs: (x, a, v, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = x[a + i]! / v;
+      },
+      sv: (v, y, b, out, o, n) => {
+        for (let i = 0; i < n; i++) out[o + i] = v / y[b + i]!;
+      },
     },
     (a, b) => a / b,
     floorDivide,

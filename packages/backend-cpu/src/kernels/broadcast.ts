@@ -88,3 +88,39 @@ export function forEachBroadcast3(
     }
   }
 }
+
+/**
+ * Calls `row(outStart, aStart, bStart, length, aStep, bStep)` once per innermost row of a
+ * broadcast output; each step is 1 (the operand runs along the row) or 0 (it is
+ * broadcast). Kernels run a tight specialized loop per row instead of a call per element.
+ */
+export function forEachBroadcastRow(
+  aShape: Shape,
+  bShape: Shape,
+  outShape: Shape,
+  row: (o: number, ia: number, ib: number, length: number, aStep: number, bStep: number) => void,
+): void {
+  const rank = outShape.length;
+  const size = sizeFromShape(outShape);
+  if (size === 0) return;
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
+  const inner = rank ? outShape[rank - 1]! : 1;
+  const aStep = rank ? sa[rank - 1]! : 0;
+  const bStep = rank ? sb[rank - 1]! : 0;
+  const counter = new Array<number>(rank).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let o = 0; o < size; o += inner) {
+    row(o, ia, ib, inner, aStep, bStep);
+    for (let d = rank - 2; d >= 0; d--) {
+      counter[d]!++;
+      ia += sa[d]!;
+      ib += sb[d]!;
+      if (counter[d]! < outShape[d]!) break;
+      ia -= sa[d]! * outShape[d]!;
+      ib -= sb[d]! * outShape[d]!;
+      counter[d] = 0;
+    }
+  }
+}
