@@ -5,16 +5,18 @@
 import { getDefaultEngine } from '@tapegrad/core';
 import type { Plugin } from '@tapegrad/core';
 import { cpu } from '@tapegrad/backend-cpu';
+import { conv } from '@tapegrad/ops-conv';
 import { math } from '@tapegrad/ops-math';
 
 export * from '@tapegrad/core';
 export * from '@tapegrad/ops-math';
+export * from '@tapegrad/ops-conv';
 export { CpuBackend, cpu } from '@tapegrad/backend-cpu';
 export * from '@tapegrad/optim';
 export { CheckpointError, io } from '@tapegrad/io';
 
 /** The plugins this package registers: op families first, then backends by priority. */
-export const defaultPlugins: readonly Plugin[] = [math, cpu()];
+export const defaultPlugins: readonly Plugin[] = [math, conv, cpu()];
 
 /** Registers the default plugins on the default engine (skipping any already registered). */
 export function registerDefaults(): void {
