@@ -20,6 +20,8 @@ export const sourceAliases = [
   { find: /^@tapegrad\/optim$/, replacement: src('optim') },
   { find: /^@tapegrad\/ops-conv$/, replacement: src('ops-conv') },
   { find: /^@tapegrad\/io$/, replacement: src('io') },
+  { find: /^@tapegrad\/backend-wasm$/, replacement: src('backend-wasm') },
+  { find: /^@tapegrad\/backend-webgpu$/, replacement: src('backend-webgpu') },
   { find: /^tapegrad$/, replacement: src('tapegrad') },
 ];
 

@@ -1,0 +1,3 @@
+import { defineTapegradProject } from '../../vitest.shared.ts';
+
+export default defineTapegradProject(import.meta.dirname);
