@@ -91,6 +91,62 @@ def mlp_step(inp, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
     return step, (lambda: (step(), step())[1])
 
 
+def nchw(t):
+    """NHWC -> NCHW (torch's native conv layout), done once outside the timed region."""
+    return t.permute(0, 3, 1, 2).contiguous()
+
+
+def oihw(f):
+    """Filter [kh, kw, in, out] (tfjs/tapegrad) -> [out, in, kh, kw] (torch)."""
+    return f.permute(3, 2, 0, 1).contiguous()
+
+
+def conv2d_fwd(inp):
+    # 3x3, stride 1: padding=1 is 'same'; sum of squares does not depend on the layout
+    x, f = nchw(inp["x"]), oihw(inp["f"])
+
+    def once():
+        with torch.no_grad():
+            return F.conv2d(x, f, padding=1)
+
+    return (lambda: once()), (lambda: sumsq(once()))
+
+
+def conv2d_grad(inp):
+    x, f, dy = nchw(inp["x"]).requires_grad_(), oihw(inp["f"]).requires_grad_(), nchw(inp["dy"])
+
+    def once():
+        y = F.conv2d(x, f, padding=1)
+        dx, df = torch.autograd.grad(y, [x, f], grad_outputs=dy)
+        return sumsq(dx) + sumsq(df)
+
+    return once, once
+
+
+def cnn_step(inp, lr=0.01):
+    x = nchw(inp["x"])
+    target = inp["labels"].argmax(dim=1)
+    k1, k2 = oihw(inp["k1"]).requires_grad_(), oihw(inp["k2"]).requires_grad_()
+    b1, b2, b = inp["b1"].requires_grad_(), inp["b2"].requires_grad_(), inp["b"].requires_grad_()
+    # The JS libraries flatten NHWC features [N, 7, 7, 32] (h, w, c order); torch's NCHW
+    # flatten is (c, h, w): permute the dense weight's rows once instead of the activations.
+    w = inp["w"].reshape(7, 7, 32, 10).permute(2, 0, 1, 3).reshape(1568, 10).contiguous()
+    w.requires_grad_()
+    opt = torch.optim.SGD([k1, b1, k2, b2, w, b], lr=lr)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        h = F.max_pool2d(torch.relu(F.conv2d(x, k1, b1, padding=1)), 2)
+        h = F.max_pool2d(torch.relu(F.conv2d(h, k2, b2, padding=1)), 2)
+        loss = F.cross_entropy(h.reshape(h.shape[0], -1) @ w + b, target)
+        loss.backward()
+        opt.step()
+        return float(loss)
+
+    # check: the loss of the second step (after one SGD update), as in src/workloads/conv.ts
+    return step, (lambda: (step(), step())[1])
+
+
 def chain(x):
     return (torch.tanh(x * x + 0.5 * x) * torch.sigmoid(x)).sum()
 
@@ -132,6 +188,9 @@ WORKLOADS = {
     "matmul_1024": matmul,
     "dense_grad": dense_grad,
     "mlp_step": mlp_step,
+    "conv2d_fwd": conv2d_fwd,
+    "conv2d_grad": conv2d_grad,
+    "cnn_step": cnn_step,
     "chain_fwd": chain_fwd,
     "chain_grad": chain_grad,
     "dispatch_add": dispatch_add,

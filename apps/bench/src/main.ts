@@ -13,6 +13,7 @@ import type { LibResult, Row } from './table.js';
 import { checksAgree, formatNotes, formatTable } from './table.js';
 import { probeTorch, runTorch } from './torch.js';
 import type { Library, Runner, Workload } from './workload.js';
+import { convWorkloads } from './workloads/conv.js';
 import { denseGradWorkloads } from './workloads/dense-grad.js';
 import { dispatchWorkloads } from './workloads/dispatch.js';
 import { elementwiseWorkloads } from './workloads/elementwise.js';
@@ -166,6 +167,7 @@ async function main(): Promise<void> {
     ...matMulWorkloads(),
     ...denseGradWorkloads(),
     ...mlpWorkloads(),
+    ...convWorkloads(),
     ...elementwiseWorkloads(),
     ...dispatchWorkloads(),
   ];
