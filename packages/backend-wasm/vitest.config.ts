@@ -1,3 +1,7 @@
+import { mergeConfig } from 'vitest/config';
 import { defineTapegradProject } from '../../vitest.shared.ts';
 
-export default defineTapegradProject(import.meta.dirname);
+// The tests import the generated kernel module: compile it first (incremental).
+export default mergeConfig(defineTapegradProject(import.meta.dirname), {
+  test: { globalSetup: ['./scripts/vitest-global-setup.mjs'] },
+});

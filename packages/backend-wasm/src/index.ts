@@ -1,1 +1,84 @@
-export {};
+/**
+ * @tapegrad/backend-wasm: WebAssembly SIMD kernels (compiled from AssemblyScript in
+ * ../assembly), tensors in one growable wasm memory, no path configuration.
+ *
+ *   import { createEngine } from '@tapegrad/core';
+ *   import { wasm } from '@tapegrad/backend-wasm';
+ *   const engine = createEngine({ ops: [math], backends: [wasm(), cpu()] });
+ *   await engine.ready(); // compiles the module (synchronous in Node, async in browsers)
+ */
+import type { BackendPlugin, Engine } from '@tapegrad/core';
+import type { WasmBackendOptions } from './backend.js';
+import { WasmBackend } from './backend.js';
+import { WASM_ACCELERATED_OPS, acceleratedKernels, hostedKernels } from './kernels/index.js';
+import { compileAsync, compileSync, instantiateAsync, instantiateSync } from './module.js';
+
+export { WasmBackend, WasmData } from './backend.js';
+export type { WasmBackendOptions, WasmKernel } from './backend.js';
+export { Heap, sizeClass } from './heap.js';
+export type { HeapStats } from './heap.js';
+export { kernelBytes, simdSupported } from './module.js';
+export type { KernelExports } from './module.js';
+export { WASM_ACCELERATED_OPS, WASM_HOSTED_OPS } from './kernels/index.js';
+
+export interface WasmOptions extends WasmBackendOptions {
+  /** Selection priority among registered backends (default 2: above cpu's 1). */
+  priority?: number;
+  /**
+   * How ops without a wasm kernel run. 'host' (default): the CPU backend's kernels run
+   * directly on the wasm memory (no data moves). 'engine': no kernel is registered, so
+   * the engine falls back to another backend (cpu) per op, moving the data there.
+   */
+  unaccelerated?: 'host' | 'engine';
+  /**
+   * Compile and instantiate synchronously (default: in Node and workers yes, on a
+   * browser's main thread no: browsers refuse synchronous compilation of big modules
+   * there, so `await engine.ready()` / `setBackend('wasm')` first).
+   */
+  sync?: boolean;
+}
+
+function canCompileSync(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } }; document?: unknown };
+  return g.process?.versions?.node !== undefined || g.document === undefined;
+}
+
+/** The wasm backend plugin: `use(wasm())` or `createEngine({ backends: [wasm(), cpu()] })`. */
+export function wasm(options: WasmOptions = {}): BackendPlugin<WasmBackend> {
+  const kernels =
+    (options.unaccelerated ?? 'host') === 'host'
+      ? { ...hostedKernels, ...acceleratedKernels }
+      : { ...acceleratedKernels };
+  return {
+    kind: 'backend',
+    name: 'wasm',
+    priority: options.priority ?? 2,
+    create(): WasmBackend | Promise<WasmBackend> {
+      const memory = WasmBackend.createMemory(options);
+      if (options.sync ?? canCompileSync()) {
+        return new WasmBackend(instantiateSync(compileSync(), memory), memory, options);
+      }
+      return compileAsync()
+        .then((module) => instantiateAsync(module, memory))
+        .then((exports) => new WasmBackend(exports, memory, options));
+    },
+    kernels,
+  };
+}
+
+/**
+ * Ops of `engine` that the wasm backend does not run with its own WebAssembly kernels:
+ * those running the CPU kernels on the wasm memory, and those with no wasm kernel at all
+ * (composite ops excluded: they run as other ops). Only float32 is accelerated; other
+ * dtypes of accelerated ops run the CPU kernels too. The list shrinks as kernels are ported.
+ */
+export function wasmUnacceleratedOps(engine: Engine): string[] {
+  const accelerated = new Set(WASM_ACCELERATED_OPS);
+  return engine
+    .listOps()
+    .filter((name) => {
+      const def = engine.ops.get(name)!;
+      return def.aliasInput === undefined && !def.composite && !accelerated.has(name);
+    })
+    .sort();
+}

@@ -1,0 +1,15 @@
+/**
+ * Entry point of the kernel module (compiled by scripts/build-wasm.mjs with
+ * `asc -O3 --enable simd --runtime stub --importMemory`). The memory is imported
+ * and its layout belongs to the TypeScript side: it allocates tensors and scratch
+ * above `heapBase()` and passes pointers; nothing here allocates or keeps state.
+ */
+export { gemm, gemmBatch, gemmWorkspaceBytes } from './gemm';
+export { unary, binary } from './elementwise';
+export { reduce, softmaxRows } from './reduce';
+export { im2col, col2im } from './im2col';
+
+/** First byte above the module's static data: the TypeScript allocator starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,149 @@
+/**
+ * Reductions over the middle axis of an (outer, r, inner) view. Sums accumulate in
+ * float64 (f32x4 lanes promoted to two f64x2), as the CPU backend does, so long sums
+ * agree with it to float32 rounding; max/min propagate NaN.
+ */
+
+export const R_SUM: i32 = 0;
+export const R_MAX: i32 = 1;
+export const R_MIN: i32 = 2;
+
+function hiHalf(v: v128): v128 {
+  return v128.shuffle<f32>(v, v, 2, 3, 2, 3);
+}
+
+/** Sum of n contiguous floats, in float64. */
+function sumRow(x: usize, n: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + ((<usize>i) << 2));
+    s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v));
+    s1 = f64x2.add(s1, f64x2.promote_low_f32x4(hiHalf(v)));
+  }
+  const s = f64x2.add(s0, s1);
+  let total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < n; i++) total += <f64>load<f32>(x + ((<usize>i) << 2));
+  return total;
+}
+
+/** Max (or min) of n > 0 contiguous floats; NaN if any is NaN. */
+function extremeRow(x: usize, n: i32, isMax: bool): f32 {
+  let i = 0;
+  let m = v128.load32_splat(x);
+  if (isMax) {
+    for (; i + 4 <= n; i += 4) m = f32x4.max(m, v128.load(x + ((<usize>i) << 2)));
+    m = f32x4.max(m, hiHalf(m));
+    m = f32x4.max(m, v128.shuffle<f32>(m, m, 1, 1, 1, 1));
+  } else {
+    for (; i + 4 <= n; i += 4) m = f32x4.min(m, v128.load(x + ((<usize>i) << 2)));
+    m = f32x4.min(m, hiHalf(m));
+    m = f32x4.min(m, v128.shuffle<f32>(m, m, 1, 1, 1, 1));
+  }
+  let r = f32x4.extract_lane(m, 0);
+  for (; i < n; i++) {
+    const v = load<f32>(x + ((<usize>i) << 2));
+    r = isMax ? (v > r || v != v ? v : r) : v < r || v != v ? v : r;
+  }
+  return r;
+}
+
+/**
+ * out[o·inner + i] = reduce_k x[(o·r + k)·inner + i]. `scratch` holds `inner` float64
+ * (sums over inner > 1).
+ */
+export function reduce(
+  op: i32,
+  x: usize,
+  out: usize,
+  outer: i32,
+  r: i32,
+  inner: i32,
+  scratch: usize,
+): void {
+  const init: f32 = op == R_SUM ? 0 : op == R_MAX ? -Infinity : Infinity;
+  if (r == 0) {
+    for (let i = 0; i < outer * inner; i++) store<f32>(out + ((<usize>i) << 2), init);
+    return;
+  }
+  if (inner == 1) {
+    for (let o = 0; o < outer; o++) {
+      const row = x + ((<usize>(o * r)) << 2);
+      const v: f32 = op == R_SUM ? <f32>sumRow(row, r) : extremeRow(row, r, op == R_MAX);
+      store<f32>(out + ((<usize>o) << 2), v);
+    }
+    return;
+  }
+  const rowBytes = (<usize>inner) << 2;
+  for (let o = 0; o < outer; o++) {
+    const src = x + <usize>(o * r) * rowBytes;
+    const dst = out + <usize>o * rowBytes;
+    if (op == R_SUM) {
+      memory.fill(scratch, 0, (<usize>inner) << 3);
+      for (let k = 0; k < r; k++) {
+        const row = src + <usize>k * rowBytes;
+        let i = 0;
+        for (; i + 4 <= inner; i += 4) {
+          const v = v128.load(row + ((<usize>i) << 2));
+          const s = scratch + ((<usize>i) << 3);
+          v128.store(s, f64x2.add(v128.load(s), f64x2.promote_low_f32x4(v)));
+          v128.store(s, f64x2.add(v128.load(s, 16), f64x2.promote_low_f32x4(hiHalf(v))), 16);
+        }
+        for (; i < inner; i++) {
+          const s = scratch + ((<usize>i) << 3);
+          store<f64>(s, load<f64>(s) + <f64>load<f32>(row + ((<usize>i) << 2)));
+        }
+      }
+      for (let i = 0; i < inner; i++)
+        store<f32>(dst + ((<usize>i) << 2), <f32>load<f64>(scratch + ((<usize>i) << 3)));
+    } else {
+      memory.copy(dst, src, rowBytes);
+      for (let k = 1; k < r; k++) {
+        const row = src + <usize>k * rowBytes;
+        let i = 0;
+        for (; i + 4 <= inner; i += 4) {
+          const o4 = (<usize>i) << 2;
+          const cur = v128.load(dst + o4);
+          const v = v128.load(row + o4);
+          v128.store(dst + o4, op == R_MAX ? f32x4.max(cur, v) : f32x4.min(cur, v));
+        }
+        for (; i < inner; i++) {
+          const p = (<usize>i) << 2;
+          const v = load<f32>(row + p);
+          const cur = load<f32>(dst + p);
+          const keepV = op == R_MAX ? v > cur || v != v : v < cur || v != v;
+          if (keepV) store<f32>(dst + p, v);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Softmax (or log-softmax) of `rows` contiguous rows of length n: subtracts the row's
+ * max, exponentiates in float64 (as the CPU backend) and normalizes.
+ */
+export function softmaxRows(x: usize, out: usize, rows: i32, n: i32, log: bool): void {
+  for (let o = 0; o < rows; o++) {
+    const src = x + ((<usize>(o * n)) << 2);
+    const dst = out + ((<usize>(o * n)) << 2);
+    if (n == 0) continue;
+    let maxv = <f64>extremeRow(src, n, true);
+    if (maxv == -Infinity) maxv = 0;
+    let total: f64 = 0;
+    for (let k = 0; k < n; k++) total += Math.exp(<f64>load<f32>(src + ((<usize>k) << 2)) - maxv);
+    if (log) {
+      const logTotal = Math.log(total);
+      for (let k = 0; k < n; k++) {
+        const p = (<usize>k) << 2;
+        store<f32>(dst + p, <f32>(<f64>load<f32>(src + p) - maxv - logTotal));
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        const p = (<usize>k) << 2;
+        store<f32>(dst + p, <f32>(Math.exp(<f64>load<f32>(src + p) - maxv) / total));
+      }
+    }
+  }
+}

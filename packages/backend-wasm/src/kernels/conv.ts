@@ -1,0 +1,265 @@
+/**
+ * Conv2D / Conv3D and their backprops via im2col (in wasm) + the SIMD GEMM, channels-last,
+ * the same algorithm as the CPU backend:
+ *   forward:         y[M × Cout]  = col(x)[M × K] · W[K × Cout]
+ *   backprop input:  dx           = col2im(dy[M × Cout] · Wᵀ)
+ *   backprop filter: dW[K × Cout] = Σ_chunks col(x)ᵀ · dy   (accumulated by the GEMM)
+ * with M = output positions and K = taps·inChannels; the column matrix is built in chunks
+ * of output rows in a persistent workspace. A 1×1 unit-stride convolution skips im2col.
+ */
+import type { Kernel, Shape } from '@tapegrad/core';
+import { cpuKernels } from '@tapegrad/backend-cpu';
+import type {
+  ConvAttrs,
+  ConvBackpropFilterAttrs,
+  ConvBackpropInputAttrs,
+  DimRoundingMode,
+  PadSpec,
+} from '@tapegrad/ops-conv';
+import { computeGeometry } from '@tapegrad/ops-conv';
+import type { WasmBackend, WasmKernel } from '../backend.js';
+import { float32Or, hosted } from './hosted.js';
+import { gemmWork } from './matmul.js';
+
+/** Workspace slots of the column matrix and the geometry record. */
+const COL_SLOT = 2;
+const GEO_SLOT = 3;
+
+/** Elements of one im2col chunk: 2^20 (4 MiB), so big batches stream through cache-sized pieces. */
+const CHUNK_ELEMENTS = 1 << 20;
+
+interface WindowAttrs {
+  strides: number[];
+  dilations?: number[];
+  pad: PadSpec;
+  dimRoundingMode?: DimRoundingMode;
+}
+
+/**
+ * Window geometry in 3-D (2-D ops have depth 1), in the order of assembly/im2col.ts:
+ * n, id, ih, iw, c, od, oh, ow, fd, fh, fw, sd, sh, sw, dd, dh, dw, pd, pt, pl.
+ */
+function geometry(
+  op: string,
+  xShape: Shape,
+  filterSize: readonly number[],
+  attrs: WindowAttrs,
+): number[] {
+  const r = xShape.length - 2;
+  const dilations = attrs.dilations ?? new Array<number>(r).fill(1);
+  const g = computeGeometry(
+    op,
+    xShape.slice(1, r + 1),
+    filterSize,
+    attrs.strides,
+    dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const lead = 3 - r;
+  const at = (list: readonly number[], i: number, fill: number) =>
+    i < lead ? fill : list[i - lead]!;
+  const inS = xShape.slice(1, r + 1);
+  const geo = [xShape[0]!];
+  for (let i = 0; i < 3; i++) geo.push(at(inS, i, 1));
+  geo.push(xShape[r + 1]!);
+  for (let i = 0; i < 3; i++) geo.push(at(g.outSize, i, 1));
+  for (let i = 0; i < 3; i++) geo.push(at(filterSize, i, 1));
+  for (let i = 0; i < 3; i++) geo.push(at(attrs.strides, i, 1));
+  for (let i = 0; i < 3; i++) geo.push(at(dilations, i, 1));
+  for (let i = 0; i < 3; i++) geo.push(at(g.padBefore, i, 0));
+  return geo;
+}
+
+interface Plan {
+  /** Output positions (rows of the column matrix). */
+  m: number;
+  /** Taps × in-channels (columns of the column matrix). */
+  k: number;
+  pointwise: boolean;
+  /** Pointer of the geometry record in wasm memory. */
+  geo: number;
+}
+
+function plan(backend: WasmBackend, geo: number[]): Plan {
+  const [n, id, ih, iw, c, od, oh, ow, fd, fh, fw, sd, sh, sw, , , , pd, pt, pl] = geo as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const ptr = backend.workspace(GEO_SLOT, 20 * 4);
+  backend.heap.i32.set(geo, ptr / 4);
+  return {
+    m: n * od * oh * ow,
+    k: fd * fh * fw * c,
+    pointwise:
+      fd * fh * fw === 1 &&
+      sd * sh * sw === 1 &&
+      pd === 0 &&
+      pt === 0 &&
+      pl === 0 &&
+      od === id &&
+      oh === ih &&
+      ow === iw,
+    geo: ptr,
+  };
+}
+
+function rowsPerChunk(k: number, m: number): number {
+  return Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMENTS / Math.max(k, 1))));
+}
+
+function forward(op: string): WasmKernel<ConvAttrs> {
+  return ({ inputs: [x, f], attrs, outputs: [spec], backend }) => {
+    const r = x!.shape.length - 2;
+    const cout = f!.shape[r + 1]!;
+    const p = plan(backend, geometry(op, x!.shape, f!.shape.slice(0, r), attrs));
+    const out = backend.output(spec!);
+    if (p.m === 0 || cout === 0) return out;
+    const kern = backend.kernels;
+    const work = gemmWork(backend);
+    const px = backend.ptr(x!);
+    const pf = backend.ptr(f!);
+    const py = backend.ptr(out);
+    if (p.pointwise) {
+      kern.gemm(p.m, cout, p.k, px, p.k, false, pf, cout, false, py, cout, false, work);
+      return out;
+    }
+    const chunk = rowsPerChunk(p.k, p.m);
+    const col = backend.workspace(COL_SLOT, chunk * p.k * 4);
+    for (let row0 = 0; row0 < p.m; row0 += chunk) {
+      const rows = Math.min(chunk, p.m - row0);
+      kern.im2col(px, p.geo, row0, rows, col);
+      kern.gemm(
+        rows,
+        cout,
+        p.k,
+        col,
+        p.k,
+        false,
+        pf,
+        cout,
+        false,
+        py + row0 * cout * 4,
+        cout,
+        false,
+        work,
+      );
+    }
+    return out;
+  };
+}
+
+function backpropInput(op: string): WasmKernel<ConvBackpropInputAttrs> {
+  return ({ inputs: [dy, f], attrs, outputs: [spec], backend }) => {
+    const r = attrs.inputShape.length - 2;
+    const cout = f!.shape[r + 1]!;
+    const p = plan(backend, geometry(op, attrs.inputShape, f!.shape.slice(0, r), attrs));
+    const empty = p.m === 0 || p.k === 0 || cout === 0;
+    const dx = backend.output(spec!, empty || !p.pointwise);
+    if (empty) return dx;
+    const kern = backend.kernels;
+    const work = gemmWork(backend);
+    const pdy = backend.ptr(dy!);
+    const pf = backend.ptr(f!);
+    const pdx = backend.ptr(dx);
+    if (p.pointwise) {
+      kern.gemm(p.m, p.k, cout, pdy, cout, false, pf, cout, true, pdx, p.k, false, work);
+      return dx;
+    }
+    const chunk = rowsPerChunk(p.k, p.m);
+    const dcol = backend.workspace(COL_SLOT, chunk * p.k * 4);
+    for (let row0 = 0; row0 < p.m; row0 += chunk) {
+      const rows = Math.min(chunk, p.m - row0);
+      kern.gemm(
+        rows,
+        p.k,
+        cout,
+        pdy + row0 * cout * 4,
+        cout,
+        false,
+        pf,
+        cout,
+        true,
+        dcol,
+        p.k,
+        false,
+        work,
+      );
+      kern.col2im(dcol, p.geo, row0, rows, pdx);
+    }
+    return dx;
+  };
+}
+
+function backpropFilter(op: string): WasmKernel<ConvBackpropFilterAttrs> {
+  return ({ inputs: [x, dy], attrs, outputs: [spec], backend }) => {
+    const r = x!.shape.length - 2;
+    const cout = attrs.filterShape[r + 1]!;
+    const p = plan(backend, geometry(op, x!.shape, attrs.filterShape.slice(0, r), attrs));
+    const dw = backend.output(spec!, p.m === 0);
+    if (p.m === 0 || p.k === 0 || cout === 0) return dw;
+    const kern = backend.kernels;
+    const work = gemmWork(backend);
+    const px = backend.ptr(x!);
+    const pdy = backend.ptr(dy!);
+    const pdw = backend.ptr(dw);
+    if (p.pointwise) {
+      kern.gemm(p.k, cout, p.m, px, p.k, true, pdy, cout, false, pdw, cout, false, work);
+      return dw;
+    }
+    const chunk = rowsPerChunk(p.k, p.m);
+    const col = backend.workspace(COL_SLOT, chunk * p.k * 4);
+    for (let row0 = 0; row0 < p.m; row0 += chunk) {
+      const rows = Math.min(chunk, p.m - row0);
+      kern.im2col(px, p.geo, row0, rows, col);
+      // The first chunk writes dW, later ones accumulate into it.
+      kern.gemm(
+        p.k,
+        cout,
+        rows,
+        col,
+        p.k,
+        true,
+        pdy + row0 * cout * 4,
+        cout,
+        false,
+        pdw,
+        cout,
+        row0 > 0,
+        work,
+      );
+    }
+    return dw;
+  };
+}
+
+function withCpu(name: string, fast: WasmKernel): WasmKernel {
+  return float32Or(fast, hosted(cpuKernels[name] as Kernel));
+}
+
+export const convKernels: Record<string, WasmKernel> = {
+  Conv2D: withCpu('Conv2D', forward('conv2d')),
+  Conv2DBackpropInput: withCpu('Conv2DBackpropInput', backpropInput('conv2DBackpropInput')),
+  Conv2DBackpropFilter: withCpu('Conv2DBackpropFilter', backpropFilter('conv2DBackpropFilter')),
+  Conv3D: withCpu('Conv3D', forward('conv3d')),
+  Conv3DBackpropInput: withCpu('Conv3DBackpropInput', backpropInput('conv3DBackpropInput')),
+  Conv3DBackpropFilter: withCpu('Conv3DBackpropFilter', backpropFilter('conv3DBackpropFilter')),
+};

@@ -1,0 +1,28 @@
+import { cpuKernels } from '@tapegrad/backend-cpu';
+import type { WasmKernel } from '../backend.js';
+import { convKernels } from './conv.js';
+import { elementwiseKernels } from './elementwise.js';
+import { hosted } from './hosted.js';
+import { matmulKernels } from './matmul.js';
+import { reduceKernels } from './reduce.js';
+
+/** Ops with WebAssembly (SIMD) kernels for float32; their other dtypes run the CPU kernels on the wasm memory. */
+export const acceleratedKernels: Record<string, WasmKernel> = {
+  ...matmulKernels,
+  ...elementwiseKernels,
+  ...reduceKernels,
+  ...convKernels,
+};
+
+/** Names of the ops this backend accelerates (float32). */
+export const WASM_ACCELERATED_OPS: readonly string[] = Object.keys(acceleratedKernels).sort();
+
+/** Every CPU kernel the wasm backend does not accelerate, run on the wasm memory (no data moves). */
+export const hostedKernels: Record<string, WasmKernel> = Object.fromEntries(
+  Object.entries(cpuKernels)
+    .filter(([name]) => !(name in acceleratedKernels))
+    .map(([name, kernel]) => [name, hosted(kernel)]),
+);
+
+/** Names of the ops whose wasm kernel is the CPU backend's kernel (shrinks as kernels are ported). */
+export const WASM_HOSTED_OPS: readonly string[] = Object.keys(hostedKernels).sort();

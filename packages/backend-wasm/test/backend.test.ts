@@ -1,0 +1,394 @@
+import type { Engine, Tensor } from '@tapegrad/core';
+import { Random, createEngine, createTensor } from '@tapegrad/core';
+import { cpu } from '@tapegrad/backend-cpu';
+import { conv } from '@tapegrad/ops-conv';
+import { add, losses, math, matMul, mul, relu, sub } from '@tapegrad/ops-math';
+import { describe, expect, it } from 'vitest';
+import type { WasmBackend, WasmOptions } from '../src/index.js';
+import {
+  WASM_ACCELERATED_OPS,
+  WASM_HOSTED_OPS,
+  simdSupported,
+  wasm,
+  wasmUnacceleratedOps,
+} from '../src/index.js';
+
+async function wasmEngine(options: WasmOptions = {}): Promise<Engine> {
+  const engine = createEngine({
+    ops: [math, conv],
+    backends: [wasm(options), cpu()],
+    flags: { fallback: 'silent' },
+  });
+  await engine.setBackend('wasm');
+  return engine;
+}
+
+const cpuEngine = createEngine({ ops: [math, conv], backends: [cpu()] });
+
+function randomValues(n: number, seed: number, lo = -1, hi = 1): number[] {
+  const rng = new Random(seed);
+  return Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
+}
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+function backendOf(engine: Engine): WasmBackend {
+  return engine.findBackend('wasm') as WasmBackend;
+}
+
+/** Runs an op on the wasm engine and on the CPU engine with the same inputs; returns both outputs. */
+function runBoth(
+  engine: Engine,
+  op: string,
+  inputs: { shape: number[]; values?: number[]; seed?: number }[],
+  attrs: Record<string, unknown> = {},
+): [Float32Array, Float32Array, readonly number[]] {
+  const values = inputs.map((t, i) => t.values ?? randomValues(sizeOf(t.shape), t.seed ?? i + 1));
+  const onWasm = engine.tidy(() => {
+    const xs = inputs.map((t, i) => createTensor(engine, values[i]!, t.shape, 'float32'));
+    const y = engine.run(op, xs, attrs) as Tensor;
+    expect(y.storage.backend.name).toBe('wasm');
+    return [y.dataSync() as Float32Array, y.shape] as const;
+  });
+  const onCpu = cpuEngine.tidy(() => {
+    const xs = inputs.map((t, i) => createTensor(cpuEngine, values[i]!, t.shape, 'float32'));
+    return (cpuEngine.run(op, xs, attrs) as Tensor).dataSync() as Float32Array;
+  });
+  return [onWasm[0], onCpu, onWasm[1]];
+}
+
+/** Elementwise |a − b| ≤ atol + rtol·|b| (NaN matches NaN). */
+function expectAllClose(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rtol = 1e-5,
+  atol = 1e-6,
+): void {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (Number.isNaN(y)) {
+      expect(Number.isNaN(x), `element ${i}: ${x} vs NaN`).toBe(true);
+      continue;
+    }
+    if (x === y) continue;
+    expect(Math.abs(x - y) <= atol + rtol * Math.abs(y), `element ${i}: ${x} vs ${y}`).toBe(true);
+  }
+}
+
+describe('module', () => {
+  it('is embedded in the bundle and validates on this host (SIMD)', () => {
+    expect(simdSupported()).toBe(true);
+  });
+
+  it('the wasm backend is chosen over cpu by priority', async () => {
+    const engine = createEngine({ ops: [math], backends: [cpu(), wasm()] });
+    await engine.ready();
+    expect(engine.getBackend()).toBe('wasm');
+  });
+
+  it('threads: only 1 for now, with a clear error otherwise', async () => {
+    const engine = await wasmEngine({ threads: 1 });
+    const backend = backendOf(engine);
+    expect(backend.getThreadsCount()).toBe(1);
+    expect(() => backend.setThreadsCount(2)).toThrow(/1 thread/);
+    expect(() => wasm({ threads: 2 }).create()).toThrow(/1 thread/);
+  });
+
+  it('lists what it does not accelerate', async () => {
+    const engine = await wasmEngine();
+    const list = wasmUnacceleratedOps(engine);
+    for (const op of [
+      'BatchMatMul',
+      'Add',
+      'Relu',
+      'Sum',
+      'Softmax',
+      'Conv2D',
+      'Conv2DBackpropFilter',
+    ])
+      expect(list).not.toContain(op);
+    expect(list).toContain('Exp');
+    expect(WASM_ACCELERATED_OPS).toContain('BatchMatMul');
+    expect(WASM_HOSTED_OPS).toContain('Exp');
+  });
+});
+
+describe('GEMM', () => {
+  const sizes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [5, 8, 13],
+    [17, 33, 9],
+    [121, 19, 257], // crosses MC = 120 and KC = 256
+    [6, 1030, 5], // crosses NC = 1024
+    [64, 64, 0], // k = 0: zeros
+  ];
+  for (const [m, n, k] of sizes) {
+    for (const [tA, tB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      it(`${m}×${k} · ${k}×${n}, transposeA ${tA}, transposeB ${tB}: matches a naive float64 product`, async () => {
+        const engine = await wasmEngine();
+        const a = randomValues(m * k, 1 + m);
+        const b = randomValues(k * n, 2 + n);
+        const av = (i: number, p: number) => (tA ? a[p * m + i]! : a[i * k + p]!);
+        const bv = (p: number, j: number) => (tB ? b[j * k + p]! : b[p * n + j]!);
+        const y = engine.tidy(() =>
+          matMul(
+            createTensor(engine, a, tA ? [k, m] : [m, k]),
+            createTensor(engine, b, tB ? [n, k] : [k, n]),
+            tA,
+            tB,
+          ).dataSync(),
+        );
+        expect(y.length).toBe(m * n);
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let want = 0;
+            let scale = 0;
+            for (let p = 0; p < k; p++) {
+              want += av(i, p) * bv(p, j);
+              scale += Math.abs(av(i, p) * bv(p, j));
+            }
+            const got = y[i * n + j]!;
+            expect(
+              Math.abs(got - want) <= 1e-6 * (scale + 1),
+              `C[${i},${j}] = ${got}, want ${want}`,
+            ).toBe(true);
+          }
+        }
+      });
+    }
+  }
+
+  it('broadcasts batch dimensions (single-matrix operands and general broadcasting)', async () => {
+    const engine = await wasmEngine();
+    for (const [sa, sb, attrs] of [
+      [[4, 3, 5], [5, 2], { transposeA: false, transposeB: false }],
+      [[3, 5], [4, 2, 5], { transposeA: false, transposeB: true }],
+      [[2, 1, 3, 4], [5, 4, 6], { transposeA: false, transposeB: false }],
+      [[2, 1, 4, 3], [1, 5, 6, 4], { transposeA: true, transposeB: true }],
+    ] as const) {
+      const [w, c, shape] = runBoth(
+        engine,
+        'BatchMatMul',
+        [{ shape: [...sa] }, { shape: [...sb] }],
+        attrs,
+      );
+      expect(shape.length).toBe(Math.max(sa.length, sb.length));
+      expectAllClose(w, c, 1e-5, 1e-5);
+    }
+  });
+});
+
+describe('kernels agree with the CPU backend (float32)', () => {
+  it('unary ops, edge values included', async () => {
+    const engine = await wasmEngine();
+    const edge = [0, -0, 1e-30, -1e-8, 0.5, -3, 6, 7, 100, -1000, Infinity, -Infinity, NaN];
+    const values = [...edge, ...randomValues(301, 9, -10, 10)];
+    const shape = [values.length];
+    for (const op of ['Neg', 'Abs', 'Sqrt', 'Rsqrt', 'Relu', 'Relu6', 'Square', 'Reciprocal']) {
+      const [w, c] = runBoth(engine, op, [{ shape, values }]);
+      expectAllClose(w, c, 2 ** -23, 0);
+    }
+    const [lw, lc] = runBoth(engine, 'LeakyRelu', [{ shape, values }], { alpha: 0.2 });
+    expectAllClose(lw, lc, 2 ** -23, 0);
+    const [cw, cc] = runBoth(engine, 'ClipByValue', [{ shape, values }], { min: -2.5, max: 3 });
+    expectAllClose(cw, cc, 0, 0);
+  });
+
+  it('binary ops: same shapes, scalars, long and short broadcast rows', async () => {
+    const engine = await wasmEngine();
+    const pairs: [number[], number[]][] = [
+      [[37], [37]],
+      [[5, 37], [1]],
+      [[1], [5, 37]],
+      [[6, 40], [40]], // bias add: SIMD rows
+      [
+        [6, 1],
+        [6, 40],
+      ],
+      [
+        [3, 1, 20],
+        [4, 1],
+      ], // short rows: CPU kernel on the wasm memory
+      [
+        [2, 3, 33],
+        [3, 1],
+      ],
+    ];
+    for (const op of ['Add', 'Sub', 'Mul', 'Div', 'Maximum', 'Minimum', 'SquaredDifference']) {
+      for (const [sa, sb] of pairs) {
+        const [w, c] = runBoth(engine, op, [{ shape: sa }, { shape: sb, seed: 7 }]);
+        // The CPU kernels compute in float64 and round once; SquaredDifference rounds twice here.
+        expectAllClose(w, c, 2 ** -22, 0);
+      }
+    }
+    const [w, c] = runBoth(engine, 'AddN', [
+      { shape: [9, 7] },
+      { shape: [9, 7] },
+      { shape: [9, 7] },
+    ]);
+    expectAllClose(w, c, 1e-6, 1e-7);
+  });
+
+  it('Sum / Max / Min over contiguous and non-contiguous axes', async () => {
+    const engine = await wasmEngine();
+    const shape = [3, 5, 7, 9];
+    for (const op of ['Sum', 'Max', 'Min']) {
+      for (const axes of [[3], [0], [1, 2], [0, 1, 2, 3], [1, 3], [2]]) {
+        const [w, c] = runBoth(engine, op, [{ shape }], { axes, keepDims: false });
+        expectAllClose(w, c, 1e-6, 1e-6);
+      }
+    }
+    const nan = [1, NaN, 3, 4, 5, 6, 7, 8, 9];
+    for (const op of ['Max', 'Min']) {
+      const [w] = runBoth(engine, op, [{ shape: [9], values: nan }], {
+        axes: [0],
+        keepDims: false,
+      });
+      expect(Number.isNaN(w[0]!)).toBe(true);
+    }
+  });
+
+  it('Softmax / LogSoftmax along the last axis and along another axis', async () => {
+    const engine = await wasmEngine();
+    for (const op of ['Softmax', 'LogSoftmax']) {
+      for (const axis of [2, 1]) {
+        const [w, c] = runBoth(engine, op, [{ shape: [4, 6, 11] }], { axis });
+        expectAllClose(w, c, 1e-6, 1e-7);
+      }
+    }
+  });
+
+  it('Conv2D and both backprops (strides, padding, dilation, 1×1, several im2col chunks)', async () => {
+    const engine = await wasmEngine();
+    const cases = [
+      { x: [2, 9, 8, 3], f: [3, 3, 3, 4], strides: [1, 1], pad: 'same', dilations: [1, 1] },
+      { x: [1, 10, 11, 2], f: [3, 2, 2, 5], strides: [2, 3], pad: 'valid', dilations: [1, 1] },
+      { x: [2, 8, 8, 3], f: [2, 3, 3, 2], strides: [1, 1], pad: 1, dilations: [2, 2] },
+      { x: [2, 5, 6, 7], f: [1, 1, 7, 3], strides: [1, 1], pad: 'valid', dilations: [1, 1] },
+      // 16384 positions × 144 taps: the column matrix is built in three chunks.
+      { x: [4, 64, 64, 16], f: [3, 3, 16, 8], strides: [1, 1], pad: 'same', dilations: [1, 1] },
+    ] as const;
+    for (const c of cases) {
+      const attrs = { strides: [...c.strides], pad: c.pad, dilations: [...c.dilations] };
+      const [y, yc, yShape] = runBoth(
+        engine,
+        'Conv2D',
+        [{ shape: [...c.x] }, { shape: [...c.f], seed: 3 }],
+        attrs,
+      );
+      expectAllClose(y, yc, 1e-5, 1e-5);
+      const [dx, dxc] = runBoth(
+        engine,
+        'Conv2DBackpropInput',
+        [
+          { shape: [...yShape], seed: 4 },
+          { shape: [...c.f], seed: 3 },
+        ],
+        { ...attrs, inputShape: [...c.x] },
+      );
+      expectAllClose(dx, dxc, 1e-5, 1e-5);
+      const [dw, dwc] = runBoth(
+        engine,
+        'Conv2DBackpropFilter',
+        [{ shape: [...c.x] }, { shape: [...yShape], seed: 4 }],
+        { ...attrs, filterShape: [...c.f] },
+      );
+      // dW sums over every output position: float32 accumulation (the CPU GEMM accumulates
+      // in float64) differs by about eps·positions·|term| where the terms cancel.
+      const positions = sizeOf(yShape) / c.f[3];
+      expectAllClose(dw, dwc, 1e-5, Math.max(1e-5, 1e-7 * positions));
+    }
+  });
+});
+
+describe('memory', () => {
+  it('100 training steps: engine memory, the wasm allocator and the wasm memory stay flat', async () => {
+    const engine = await wasmEngine();
+    const backend = backendOf(engine);
+    const t = (shape: number[], seed: number, scale = 0.3) =>
+      createTensor(engine, randomValues(sizeOf(shape), seed, -scale, scale), shape);
+    const w1 = engine.variable(t([32, 64], 1), true, 'w1');
+    const b1 = engine.variable(t([64], 2), true, 'b1');
+    const w2 = engine.variable(t([64, 10], 3), true, 'w2');
+    const x = t([128, 32], 4, 1);
+    const labels = createTensor(
+      engine,
+      Array.from({ length: 128 }, (_, i) =>
+        Array.from({ length: 10 }, (_, k) => (k === i % 10 ? 1 : 0)),
+      ),
+    );
+    const params = [w1, b1, w2];
+    const step = () =>
+      engine.tidy(() => {
+        const loss = losses.softmaxCrossEntropy(labels, matMul(relu(add(matMul(x, w1), b1)), w2));
+        loss.backward();
+        for (const p of params) {
+          p.assign(sub(p, mul(p.grad!, 0.1)));
+          p.grad = null;
+        }
+        return loss.dataSync()[0]!;
+      });
+    const first = step();
+    const memBefore = engine.memory();
+    step();
+    step();
+    const heapBefore = backend.heap.stats();
+    let last = first;
+    for (let i = 0; i < 100; i++) last = step();
+    const memAfter = engine.memory();
+    expect(memAfter.numTensors).toBe(memBefore.numTensors);
+    expect(memAfter.numBytes).toBe(memBefore.numBytes);
+    expect(memAfter.backends).toEqual(memBefore.backends);
+    // Free lists settle after a step or two; from then on nothing grows.
+    expect(backend.heap.stats()).toEqual(heapBefore);
+    expect(memAfter.backends.cpu?.numBuffers ?? 0).toBe(0);
+    expect(last).toBeLessThan(first);
+    engine.dispose(params);
+  });
+
+  it('grows the wasm memory past its initial size; tensors keep their values', async () => {
+    const engine = await wasmEngine({ initialMemoryMiB: 1 });
+    const backend = backendOf(engine);
+    expect(backend.memory().wasmHeapBytes).toBe(1024 * 1024);
+    const first = createTensor(engine, randomValues(1000, 5), [1000]);
+    const want = Array.from(first.dataSync());
+    const big = [0, 1, 2, 3].map((i) =>
+      createTensor(engine, randomValues(300 * 300, 10 + i), [300, 300]),
+    );
+    const product = matMul(big[0]!, big[1]!);
+    expect(backend.memory().wasmHeapBytes).toBeGreaterThan(4 * 300 * 300 * 4);
+    expect(Array.from(first.dataSync())).toEqual(want);
+    const onCpu = cpuEngine.tidy(() =>
+      matMul(
+        createTensor(cpuEngine, Array.from(big[0]!.dataSync()), [300, 300]),
+        createTensor(cpuEngine, Array.from(big[1]!.dataSync()), [300, 300]),
+      ).dataSync(),
+    );
+    expectAllClose(product.dataSync(), onCpu, 1e-5, 1e-5);
+    const live = backend.memory().numBytes;
+    engine.dispose([first, ...big, product]);
+    expect(backend.memory().numBytes).toBe(live - (1000 + 5 * 300 * 300) * 4);
+    expect(backend.memory().numBuffers).toBe(0);
+  });
+});
+
+describe("unaccelerated: 'engine'", () => {
+  it('ops without a wasm kernel fall back to cpu through the engine', async () => {
+    const engine = await wasmEngine({ unaccelerated: 'engine' });
+    const x = createTensor(engine, [0, 1, -1], [3]);
+    const y = engine.run('Exp', [x]) as Tensor;
+    expect(y.storage.backend.name).toBe('cpu');
+    expectAllClose(y.dataSync(), [1, Math.E, 1 / Math.E], 1e-6, 0);
+    const z = matMul(createTensor(engine, [1, 2], [1, 2]), createTensor(engine, [3, 4], [2, 1]));
+    expect(z.storage.backend.name).toBe('wasm');
+    expect(Array.from(z.dataSync())).toEqual([11]);
+  });
+});
