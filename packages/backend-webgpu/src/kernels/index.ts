@@ -1,0 +1,14 @@
+import type { Kernel } from '@tapegrad/core';
+import type { WebGPUBackend } from '../backend.js';
+import { elementwiseKernels } from './elementwise.js';
+import { layoutKernels } from './layout.js';
+import { BatchMatMul } from './matmul.js';
+import { reduceKernels } from './reduce.js';
+
+/** Every WGSL kernel of the backend, keyed by op name. */
+export const webgpuKernels: Record<string, Kernel<never, WebGPUBackend>> = {
+  ...elementwiseKernels,
+  ...reduceKernels,
+  ...layoutKernels,
+  BatchMatMul,
+};
