@@ -57,6 +57,7 @@ export function grads(
   return (xs, dy) => valueAndGradsImpl(engineOf(xs), 'grads', f, xs, dy).grads;
 }
 
+/** Like `grad`, returning the value of f too: `{ value, grad }`. */
 export function valueAndGrad(
   f: (x: Tensor) => Tensor,
 ): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
@@ -66,6 +67,7 @@ export function valueAndGrad(
   };
 }
 
+/** Like `grads`, returning the value of f too: `{ value, grads }`. */
 export function valueAndGrads(
   f: (...xs: Tensor[]) => Tensor,
 ): (xs: readonly Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {

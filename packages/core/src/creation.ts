@@ -103,6 +103,7 @@ export function createTensor(
   return engine.makeTensor(toTypedArray(flat, dt), finalShape, dt, op);
 }
 
+/** A tensor of `shape` filled with `value` on `engine` (what zeros/ones/fill use). */
 export function createFill(
   engine: Engine,
   shape: Shape,
@@ -117,6 +118,7 @@ export function createFill(
   return engine.makeTensor(values, shape, dtype, op);
 }
 
+/** Values start, start+step, ... below stop (above it for a negative step) on `engine`. */
 export function createRange(
   engine: Engine,
   start: number,
@@ -132,6 +134,7 @@ export function createRange(
   return engine.makeTensor(values, [n], dtype, 'range');
 }
 
+/** `num` evenly spaced float32 values from start to stop inclusive, on `engine`. */
 export function createLinspace(engine: Engine, start: number, stop: number, num: number): Tensor {
   if (!Number.isInteger(num) || num < 1)
     throw new ArgumentError(`linspace: num must be a positive integer, got ${num}`);
@@ -141,6 +144,7 @@ export function createLinspace(engine: Engine, start: number, stop: number, num:
   return engine.makeTensor(values, [num], 'float32', 'linspace');
 }
 
+/** Identity matrices of numRows × numColumns (optionally batched) on `engine`. */
 export function createEye(
   engine: Engine,
   numRows: number,
@@ -172,6 +176,7 @@ function seedAndDtype(
   return ['float32', dtypeOrSeed];
 }
 
+/** Seeded normal samples on `engine`; see `randomNormal`. */
 export function createRandomNormal(
   engine: Engine,
   shape: Shape,
@@ -188,6 +193,7 @@ export function createRandomNormal(
   return engine.makeTensor(values, shape, dtype, 'randomNormal');
 }
 
+/** Seeded uniform samples in [minval, maxval) on `engine`; see `randomUniform`. */
 export function createRandomUniform(
   engine: Engine,
   shape: Shape,

@@ -15,10 +15,12 @@ export type DataTypeMap = {
 
 export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 
+/** True for float32 and float64. */
 export function isFloatDtype(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
+/** Bytes of one element of `dtype` (bool takes one byte). */
 export function bytesPerElement(dtype: DType): number {
   switch (dtype) {
     case 'float64':
@@ -64,6 +66,7 @@ export function upcastType(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
+/** The dtype a typed array holds (Uint8Array is bool). */
 export function dtypeOfTypedArray(values: TypedArray): DType {
   if (values instanceof Float32Array) return 'float32';
   if (values instanceof Float64Array) return 'float64';

@@ -56,8 +56,10 @@ export interface EngineOptions {
   flags?: Partial<EngineFlags>;
 }
 
-type GradOverride = string | GradFn;
+/** A gradient override: another op's name (use its gradient) or a gradient function. */
+export type GradOverride = string | GradFn;
 
+/** @internal A registered backend and its instance once created. */
 interface BackendEntry {
   plugin: BackendPlugin<Backend>;
   instance: Backend | null;
@@ -80,7 +82,7 @@ export class Engine {
   readonly ops = new Map<string, OpDef>();
   readonly kernels = new Map<string, Map<string, Kernel>>();
   readonly gradientRegistry = new Map<string, GradFn>();
-  readonly backends = new Map<string, BackendEntry>();
+  /** @internal */ readonly backends = new Map<string, BackendEntry>();
   readonly plugins = new Set<string>();
   readonly variables = new Map<string, Variable>();
   readonly flags: EngineFlags = { fallback: 'warn', detectAnomaly: false, debug: false };

@@ -20,44 +20,76 @@ import type { GradFn, Plugin } from './op.js';
 import type { Shape } from './shape.js';
 import type { Tensor, Variable } from './tensor.js';
 
+/**
+ * Creates a tensor from (nested) numbers, booleans or a TypedArray on the default engine.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]]); // shape [2, 2], float32
+ * const i = tensor([1, 2, 3], [3], 'int32');
+ * ```
+ */
 export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor {
   return createTensor(getDefaultEngine(), values, shape, dtype);
 }
 
+/**
+ * Creates a rank-0 tensor.
+ *
+ * @example
+ * ```ts
+ * const s = scalar(3); // shape [], float32
+ * ```
+ */
 export function scalar(value: number | boolean, dtype?: DType): Tensor {
   return createTensor(getDefaultEngine(), value, [], dtype, 'scalar');
 }
 
+/** A tensor of the given shape filled with 0. */
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
   return createFill(getDefaultEngine(), shape, 0, dtype, 'zeros');
 }
 
+/** A tensor of the given shape filled with 1. */
 export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
   return createFill(getDefaultEngine(), shape, 1, dtype, 'ones');
 }
 
+/** A tensor of the given shape filled with `value`. */
 export function fill(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
   return createFill(getDefaultEngine(), shape, value, dtype, 'fill');
 }
 
+/** Zeros with the shape and dtype of `t` (on `t`'s engine). */
 export function zerosLike(t: Tensor): Tensor {
   t.engine.assertUsable(t, 'zerosLike', 'x');
   return createFill(t.engine, t.shape, 0, t.dtype, 'zerosLike');
 }
 
+/** Ones with the shape and dtype of `t` (on `t`'s engine). */
 export function onesLike(t: Tensor): Tensor {
   t.engine.assertUsable(t, 'onesLike', 'x');
   return createFill(t.engine, t.shape, 1, t.dtype, 'onesLike');
 }
 
+/**
+ * Numbers from `start` (inclusive) to `stop` (exclusive) in steps of `step`.
+ *
+ * @example
+ * ```ts
+ * range(0, 5).print(); // [0, 1, 2, 3, 4]
+ * ```
+ */
 export function range(start: number, stop: number, step = 1, dtype: DType = 'float32'): Tensor {
   return createRange(getDefaultEngine(), start, stop, step, dtype);
 }
 
+/** `num` evenly spaced numbers from `start` to `stop`, both included. */
 export function linspace(start: number, stop: number, num: number): Tensor {
   return createLinspace(getDefaultEngine(), start, stop, num);
 }
 
+/** An identity matrix (`numRows` × `numColumns`, optionally batched). */
 export function eye(
   numRows: number,
   numColumns?: number,
@@ -115,14 +147,20 @@ export function tidy<T>(nameOrFn: string | (() => T), fn?: () => T): T {
     : getDefaultEngine().tidy(nameOrFn, fn as () => T);
 }
 
+/** Keeps `t` alive when the enclosing `tidy` scope ends; returns `t`. */
 export function keep<T extends Tensor>(t: T): T {
   return t.engine.keep(t);
 }
 
+/** Disposes every tensor found in `container` (a tensor, an array or an object of tensors). */
 export function dispose(container: unknown): void {
   getDefaultEngine().dispose(container);
 }
 
+/**
+ * Live tensors and bytes on the default engine (per backend too): a training step inside
+ * `tidy` must leave them unchanged.
+ */
 export function memory(): MemoryInfo {
   return getDefaultEngine().memory();
 }
@@ -147,6 +185,7 @@ export function use(plugin: Plugin): void {
   getDefaultEngine().use(plugin);
 }
 
+/** tfjs-style backend registration on the default engine: a name, a factory and a priority (higher wins). */
 export function registerBackend(
   name: string,
   factory: () => Backend | Promise<Backend>,
@@ -155,22 +194,43 @@ export function registerBackend(
   getDefaultEngine().registerBackend(name, factory, priority);
 }
 
+/** Selects (and initializes) the backend used by new tensors and ops on the default engine. */
 export async function setBackend(name: string): Promise<void> {
   await getDefaultEngine().setBackend(name);
 }
 
+/** Name of the active backend of the default engine (choosing the highest-priority one if none is set). */
 export function getBackend(): string {
   return getDefaultEngine().getBackend();
 }
 
+/** Resolves when the active (or best available) backend of the default engine is initialized. */
 export async function ready(): Promise<void> {
   await getDefaultEngine().ready();
 }
 
+/**
+ * Adds or replaces the gradient of an op on the default engine.
+ *
+ * @example
+ * ```ts
+ * registerGradient('Relu', (dy, { inputs }) => dy.mul(inputs[0].greater(0).cast('float32')));
+ * ```
+ */
 export function registerGradient(opName: string, gradFn: GradFn): void {
   getDefaultEngine().registerGradient(opName, gradFn);
 }
 
+/**
+ * Runs `fn` with op gradients overridden (TF's gradient_override_map): each value is another
+ * op's name (use its gradient) or a gradient function.
+ *
+ * @example
+ * ```ts
+ * // straight-through estimator: sign() passes gradients through unchanged
+ * const g = withGradientOverride({ Sign: 'Identity' }, () => grad((x) => sign(x).sum())(x));
+ * ```
+ */
 export function withGradientOverride<T>(map: Record<string, string | GradFn>, fn: () => T): T {
   return getDefaultEngine().withGradientOverride(map, fn);
 }

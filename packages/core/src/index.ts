@@ -24,7 +24,14 @@ export type {
 export { Tensor, Variable } from './tensor.js';
 export type { BackwardOptions, GradHook, NestedArray } from './tensor.js';
 export { Engine, collectTensors } from './engine.js';
-export type { EngineFlags, EngineOptions, GradientsOptions, MemoryInfo } from './engine.js';
+export type {
+  EngineFlags,
+  EngineOptions,
+  GradOverride,
+  GradientsOptions,
+  LeakReporter,
+  MemoryInfo,
+} from './engine.js';
 export { createEngine, engineOf, getDefaultEngine } from './default-engine.js';
 export {
   convertToTensor,

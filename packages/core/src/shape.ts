@@ -2,12 +2,14 @@ import { ShapeError, fmtShape } from './errors.js';
 
 export type Shape = readonly number[];
 
+/** Number of elements of a tensor of `shape` (1 for a scalar). */
 export function sizeFromShape(shape: Shape): number {
   let size = 1;
   for (const d of shape) size *= d;
   return size;
 }
 
+/** True when both shapes have the same rank and dimensions. */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -71,6 +73,7 @@ export function normalizeAxes(
   return out.sort((x, y) => x - y);
 }
 
+/** Throws a ShapeError naming `op` unless every dimension is a non-negative integer. */
 export function assertValidShape(op: string, shape: Shape, arg = 'shape'): void {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {

@@ -19,6 +19,7 @@ export type SafetensorsDtype =
   | 'U8'
   | 'BOOL';
 
+/** @internal How one safetensors dtype maps to a tapegrad dtype. */
 interface DtypeInfo {
   /** Bytes per element in the file. */
   bytes: number;

@@ -12,6 +12,7 @@ import { inspect, load, save } from './load-save.js';
 import { loadVariables, saveVariables } from './variables.js';
 
 export { CheckpointError } from './errors.js';
+export type { ErrorContext } from './errors.js';
 export { LOADABLE_DTYPES, SAVE_CODES } from './dtypes.js';
 export type { SafetensorsDtype } from './dtypes.js';
 export { decodeSafetensors, encodeSafetensors, parseSafetensors } from './format.js';

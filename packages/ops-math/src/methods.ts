@@ -5,7 +5,7 @@ import { nnMethods } from './ops/nn/index.js';
 import { reductionMethods } from './ops/reduction/index.js';
 import { shapeMethods } from './ops/shape/index.js';
 
-/** Every op exposed as a chainable method: `x.matMul(w).add(b).relu()`. */
+/** @internal Every op exposed as a chainable method: `x.matMul(w).add(b).relu()`. */
 export const mathMethodFunctions = {
   ...elementwiseMethods,
   ...reductionMethods,
@@ -15,6 +15,7 @@ export const mathMethodFunctions = {
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** @internal A function type without its first parameter (the tensor a method is called on). */
 type DropFirst<F> = F extends (first: any, ...rest: infer R) => infer O ? (...args: R) => O : never;
 
 /** The method signatures added to Tensor by registering the math family. */
