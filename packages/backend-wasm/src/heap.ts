@@ -37,6 +37,7 @@ export interface HeapStats {
   freeBytes: number;
 }
 
+/** Allocator of the wasm memory: size-class free lists over a memory that only grows. */
 export class Heap {
   private top: number;
   private live = 0;
