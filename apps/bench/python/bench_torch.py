@@ -57,6 +57,22 @@ def matmul(inp):
     return (lambda: once()), (lambda: sumsq(once()))
 
 
+def matmul_transposed(ta, tb):
+    """A^T.B, A.B^T, A^T.B^T: transposed views, as the JS libraries' transposeA/transposeB."""
+
+    def make(inp):
+        a = inp["a"].t() if ta else inp["a"]
+        b = inp["b"].t() if tb else inp["b"]
+
+        def once():
+            with torch.no_grad():
+                return a @ b
+
+        return (lambda: once()), (lambda: sumsq(once()))
+
+    return make
+
+
 def dense_grad(inp):
     x, w, b = inp["x"], inp["w"].requires_grad_(), inp["b"].requires_grad_()
 
@@ -186,6 +202,9 @@ WORKLOADS = {
     "matmul_256": matmul,
     "matmul_512": matmul,
     "matmul_1024": matmul,
+    "matmul_512_tn": matmul_transposed(True, False),
+    "matmul_512_nt": matmul_transposed(False, True),
+    "matmul_512_tt": matmul_transposed(True, True),
     "dense_grad": dense_grad,
     "mlp_step": mlp_step,
     "conv2d_fwd": conv2d_fwd,

@@ -23,6 +23,11 @@ export interface BenchOptions {
   budgetMs?: number;
   /** Samples kept at least, whatever the budget (default 3). */
   minReps?: number;
+  /**
+   * Per fn, untimed work before each of its calls (warm-up and timed): e.g. selecting
+   * the backend that fn runs on, when several share one library.
+   */
+  prepare?: Record<string, () => void>;
 }
 
 export interface BenchStats {
@@ -56,10 +61,13 @@ export function benchInterleaved(
   options: BenchOptions,
 ): Record<string, BenchStats> {
   const names = Object.keys(fns);
+  const prepare = (name: string) => options.prepare?.[name]?.();
   for (const name of names) {
     const t0 = performance.now();
-    for (let i = 0; i < options.warmup || performance.now() - t0 < (options.warmupMs ?? 0); i++)
+    for (let i = 0; i < options.warmup || performance.now() - t0 < (options.warmupMs ?? 0); i++) {
+      prepare(name);
       fns[name]!();
+    }
   }
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const spent: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
@@ -68,6 +76,7 @@ export function benchInterleaved(
   for (let r = 0; r < Math.max(1, options.reps); r++) {
     for (const name of names) {
       if (spent[name]! > budget && r >= minReps) continue;
+      prepare(name);
       const t0 = performance.now();
       fns[name]!();
       const dt = performance.now() - t0;

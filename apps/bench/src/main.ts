@@ -1,18 +1,23 @@
 /**
- * tapegrad benchmarks: tapegrad (cpu) against tfjs-core + tfjs-backend-cpu in one
- * process on the same inputs, plus PyTorch (1 thread) when /usr/bin/python3 has it.
+ * tapegrad benchmarks: tapegrad on its wasm and cpu backends against tfjs (tfjs-backend-wasm
+ * and tfjs-backend-cpu), jax-js (wasm device, eager and jit) in one process on the same
+ * inputs, plus PyTorch (1 thread) when /usr/bin/python3 has it.
  *
- *   tsx src/main.ts [--only <substring>] [--reps N] [--warmup N] [--quick] [--no-torch] [--json <file>]
+ *   tsx src/main.ts [--only <substring>] [--backends <list>] [--reps N] [--warmup N] [--quick]
+ *                   [--no-torch] [--json <file>]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { BackendId, JsBackend } from './backends.js';
+import { BACKENDS, JS_BACKENDS, parseBackends } from './backends.js';
 import { benchInterleaved } from './harness.js';
-import { initTapegrad, initTfjs, tf, tg } from './libs.js';
+import { initJax, initTapegrad, initTfjs, tf, versionOf } from './libs.js';
 import type { LibResult, Row } from './table.js';
-import { checksAgree, formatNotes, formatTable } from './table.js';
+import { checksAgree, formatNotes, formatTables, formatThroughput, referenceOf } from './table.js';
 import { probeTorch, runTorch } from './torch.js';
 import type { Library, Runner, Workload } from './workload.js';
+import { NotExpressible } from './workload.js';
 import { convWorkloads } from './workloads/conv.js';
 import { denseGradWorkloads } from './workloads/dense-grad.js';
 import { dispatchWorkloads } from './workloads/dispatch.js';
@@ -22,17 +27,22 @@ import { mlpWorkloads } from './workloads/mlp.js';
 
 interface Options {
   only?: string;
+  backends: BackendId[];
   reps: number;
   warmup: number;
-  torch: boolean;
   /** Also write every result (stats and check values) as JSON here. */
   json?: string;
 }
+
+const USAGE =
+  'usage: tsx src/main.ts [--only <substring>] [--backends <list>] [--reps N] [--warmup N] [--quick] [--no-torch] [--json <file>]\n' +
+  `  --backends: comma-separated, from ${BACKENDS.join(', ')} (default: all)`;
 
 function parseOptions(): Options {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },
+      backends: { type: 'string' },
       reps: { type: 'string' },
       warmup: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -42,9 +52,7 @@ function parseOptions(): Options {
     },
   });
   if (values.help) {
-    console.log(
-      'usage: tsx src/main.ts [--only <substring>] [--reps N] [--warmup N] [--quick] [--no-torch]',
-    );
+    console.log(USAGE);
     process.exit(0);
   }
   const int = (s: string | undefined, name: string, fallback: number): number => {
@@ -55,11 +63,13 @@ function parseOptions(): Options {
     return n;
   };
   const quick = values.quick;
+  let backends = parseBackends(values.backends);
+  if (values['no-torch']) backends = backends.filter((b) => b !== 'torch');
   return {
     only: values.only,
+    backends,
     reps: Math.max(1, int(values.reps, 'reps', quick ? 3 : 15)),
     warmup: int(values.warmup, 'warmup', quick ? 1 : 3),
-    torch: !values['no-torch'],
     json: values.json,
   };
 }
@@ -69,90 +79,98 @@ const BUDGET_MS = 15_000;
 /** Minimum warm-up time per library and workload (on top of --warmup iterations). */
 const WARMUP_MS = 500;
 
-const numTensors: Record<Library, () => number> = {
-  tapegrad: () => tg.memory().numTensors,
-  tfjs: () => tf.memory().numTensors,
-};
-
-const LIBRARIES: readonly Library[] = ['tapegrad', 'tfjs'];
+/** Live-tensor counts per library, for the libraries that can say (jax-js cannot). */
+function tensorCounts(columns: readonly JsBackend[]): Map<Library, number> {
+  const counts = new Map<Library, number>();
+  for (const c of columns) if (c.numTensors) counts.set(c.library, c.numTensors());
+  return counts;
+}
 
 /**
- * Sets up each library's runner, checks it, then times them with interleaved samples,
+ * Sets up each column's runner (its backend selected first), checks it, then times the
+ * columns with interleaved samples (each preceded, untimed, by selecting its backend),
  * watching each library's live-tensor count across the timed iterations and dispose.
+ * Columns of one library share its count, so a leak is reported for the library's columns.
  */
-function measureWorkload(w: Workload, options: Options, warnings: string[]): Row {
-  const label = (lib: Library) => `${w.group}: ${w.name} [${lib}]`;
-  const results = {} as Record<Library, LibResult>;
-  const live = new Map<Library, { runner: Runner; before: number; afterCheck: number }>();
-  for (const lib of LIBRARIES) {
-    const before = numTensors[lib]();
+function measureWorkload(w: Workload, columns: readonly JsBackend[], options: Options): Row {
+  const results: Partial<Record<BackendId, LibResult>> = {};
+  const live = new Map<JsBackend['id'], { column: JsBackend; runner: Runner }>();
+  const before = tensorCounts(columns);
+  const disposeRunner = (column: JsBackend, runner: Runner) => {
+    try {
+      column.select();
+      runner.dispose();
+    } catch (e) {
+      warnings.push(`${w.group}: ${w.name} [${column.id}]: dispose failed: ${errorMessage(e)}`);
+    }
+  };
+  for (const column of columns) {
     let runner: Runner | undefined;
     try {
-      runner = w.setup[lib]();
+      column.select();
+      runner = column.setup(w);
       const check = runner.check();
-      results[lib] = { check };
-      live.set(lib, { runner, before, afterCheck: numTensors[lib]() });
+      results[column.id] = { check };
+      live.set(column.id, { column, runner });
     } catch (e) {
-      results[lib] = { error: errorMessage(e) };
-      if (runner) dispose(lib, runner, before, label(lib), warnings);
+      results[column.id] =
+        e instanceof NotExpressible ? { skipped: e.message } : { error: errorMessage(e) };
+      if (runner) disposeRunner(column, runner);
     }
   }
-  // A library whose run throws stops being timed; the others go on.
-  const failed = new Map<Library, unknown>();
-  const guarded = (lib: Library, runner: Runner) => () => {
-    if (failed.has(lib)) return;
+  const afterCheck = tensorCounts(columns);
+  // A column whose run throws stops being timed; the others go on.
+  const failed = new Map<string, unknown>();
+  const guarded = (id: string, runner: Runner) => () => {
+    if (failed.has(id)) return;
     try {
       runner.run();
     } catch (e) {
-      failed.set(lib, e);
+      failed.set(id, e);
     }
   };
   try {
-    const fns = Object.fromEntries(
-      [...live].map(([lib, { runner }]) => [lib, guarded(lib, runner)]),
-    );
+    const fns = Object.fromEntries([...live].map(([id, { runner }]) => [id, guarded(id, runner)]));
+    const prepare = Object.fromEntries([...live].map(([id, { column }]) => [id, column.select]));
     const stats = benchInterleaved(fns, {
       warmup: options.warmup,
       warmupMs: WARMUP_MS,
       reps: options.reps,
       budgetMs: BUDGET_MS,
+      prepare,
     });
-    for (const [lib, { afterCheck }] of live) {
-      if (failed.has(lib)) {
-        results[lib] = { ...results[lib], error: errorMessage(failed.get(lib)) };
-        continue;
-      }
-      results[lib].stats = stats[lib];
-      const grown = numTensors[lib]() - afterCheck;
-      if (grown > 0) {
+    for (const id of live.keys()) {
+      if (failed.has(id)) results[id] = { ...results[id], error: errorMessage(failed.get(id)) };
+      else results[id]!.stats = stats[id];
+    }
+    for (const [lib, count] of tensorCounts(columns)) {
+      const grown = count - afterCheck.get(lib)!;
+      if (grown > 0)
         warnings.push(
-          `${label(lib)}: leaked ${grown} tensors over the warm-up and ${stats[lib]!.reps} timed iterations`,
+          `${w.group}: ${w.name} [${columnsOf(columns, lib)}]: leaked ${grown} tensors over the warm-up and timed iterations`,
         );
-      }
     }
   } finally {
-    for (const [lib, { runner, before }] of live)
-      dispose(lib, runner, before, label(lib), warnings);
+    for (const { column, runner } of live.values()) disposeRunner(column, runner);
   }
-  return { workload: w, tapegrad: results.tapegrad, tfjs: results.tfjs };
+  for (const [lib, count] of tensorCounts(columns)) {
+    const grown = count - before.get(lib)!;
+    if (grown > 0)
+      warnings.push(
+        `${w.group}: ${w.name} [${columnsOf(columns, lib)}]: ${grown} tensors still alive after dispose`,
+      );
+  }
+  return { workload: w, results };
 }
 
-function dispose(
-  lib: Library,
-  runner: Runner,
-  before: number,
-  label: string,
-  warnings: string[],
-): void {
-  try {
-    runner.dispose();
-  } catch (e) {
-    warnings.push(`${label}: dispose failed: ${errorMessage(e)}`);
-  }
-  const after = numTensors[lib]();
-  if (after > before)
-    warnings.push(`${label}: ${after - before} tensors still alive after dispose`);
+function columnsOf(columns: readonly JsBackend[], lib: Library): string {
+  return columns
+    .filter((c) => c.library === lib)
+    .map((c) => c.id)
+    .join(', ');
 }
+
+const warnings: string[] = [];
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0]! : String(e);
@@ -160,8 +178,13 @@ function errorMessage(e: unknown): string {
 
 async function main(): Promise<void> {
   const options = parseOptions();
-  await initTfjs();
-  await initTapegrad();
+  const js = options.backends.filter((b): b is JsBackend['id'] => b !== 'torch');
+  const libraries = new Set(js.map((b) => JS_BACKENDS[b].library));
+  // Only the libraries of the chosen columns are initialised.
+  const tfjs = libraries.has('tfjs') ? await initTfjs() : undefined;
+  if (libraries.has('tapegrad')) await initTapegrad();
+  if (libraries.has('jax')) await initJax();
+  const columns = js.map((b) => JS_BACKENDS[b]);
 
   const all = [
     ...matMulWorkloads(),
@@ -178,31 +201,52 @@ async function main(): Promise<void> {
   if (workloads.length === 0) throw new Error(`--only '${options.only}' matches no workload`);
 
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   console.log(`# tapegrad benchmarks, ${new Date().toISOString()}`);
   console.log(
-    `node ${process.version}, ${cpus().length} cores (${cpu}), tfjs-core ${tf.version_core} on '${tf.getBackend()}', ` +
-      `tapegrad on '${tg.getBackend()}'; warmup ${options.warmup}, reps ${options.reps}, median reported; ` +
-      `load average ${loadavg()[0]!.toFixed(2)}`,
+    `node ${process.version}, ${cpus().length} cores (${cpu}); backends: ${options.backends.join(', ')}; ` +
+      `warmup ${options.warmup} (+${WARMUP_MS} ms), reps ${options.reps}, median reported; load average at start ${load()}`,
   );
+  const versions = [`tapegrad (workspace)`];
+  if (tfjs) {
+    versions.push(
+      `tfjs-core ${tf.version_core} (prod mode), tfjs-backend-wasm ${versionOf('@tensorflow/tfjs-backend-wasm')} ` +
+        `(SIMD ${tfjs.wasmSimd ? 'yes' : 'no'}, ${tfjs.wasmThreads} thread${tfjs.wasmThreads === 1 ? '' : 's'}: ` +
+        `multithread support ${tfjs.wasmMultithreadSupported ? 'on' : 'off, as always in Node'})`,
+    );
+  }
+  if (libraries.has('jax')) {
+    versions.push(`@jax-js/jax ${versionOf('@jax-js/jax')} (wasm device, main thread)`);
+  }
+  console.log(versions.join('; '));
   console.log();
 
-  const warnings: string[] = [];
   const rows: Row[] = [];
   for (const w of workloads) {
     process.stderr.write(`running ${w.group}: ${w.name} ...`);
-    const row = measureWorkload(w, options, warnings);
+    const row = measureWorkload(w, columns, options);
     rows.push(row);
-    const ratio =
-      row.tapegrad.stats && row.tfjs.stats
-        ? row.tfjs.stats.medianMs / row.tapegrad.stats.medianMs
-        : NaN;
-    process.stderr.write(
-      Number.isFinite(ratio) ? ` tfjs/tapegrad ${ratio.toFixed(2)}×\n` : ' (error)\n',
-    );
+    const ref = referenceOf(row, options.backends);
+    const base = ref ? row.results[ref]?.stats?.medianMs : undefined;
+    const summary = js
+      .filter((b) => b !== ref)
+      .map((b) => {
+        const r = row.results[b];
+        if (r?.skipped !== undefined) return `${b} n/a`;
+        if (r?.error !== undefined) return `${b} fails`;
+        const ms = r?.stats?.medianMs;
+        return ms !== undefined && base !== undefined
+          ? `${b} ${(ms / base).toFixed(2)}×`
+          : `${b} ?`;
+      });
+    process.stderr.write(` ${summary.join(', ')}\n`);
   }
 
   let torchVersion: string | null = null;
-  if (options.torch) {
+  if (options.backends.includes('torch')) {
     const probe = probeTorch();
     if (probe.version === null) console.log(`PyTorch skipped: ${probe.reason}.\n`);
     else {
@@ -210,19 +254,31 @@ async function main(): Promise<void> {
       try {
         const torch = runTorch(workloads, options.warmup, options.reps, BUDGET_MS, WARMUP_MS);
         torchVersion = torch.version;
-        for (const row of rows) row.torch = torch.results.get(row.workload);
+        for (const row of rows) {
+          const r = torch.results.get(row.workload);
+          if (r) row.results.torch = r;
+        }
       } catch (e) {
         console.log(`PyTorch failed: ${errorMessage(e)}\n`);
       }
     }
-  } else console.log('PyTorch skipped (--no-torch).\n');
+  }
   if (torchVersion) console.log(`PyTorch ${torchVersion}, torch.set_num_threads(1)\n`);
+  // Columns with no result at all (PyTorch not installed) are left out.
+  const shown = options.backends.filter((b) => rows.some((r) => r.results[b] !== undefined));
 
-  console.log(formatTable(rows, torchVersion !== null));
-  console.log('\nRatios are median(peer) / median(tapegrad): above 1 means tapegrad is faster.');
+  console.log(formatTables(rows, shown));
+  const ref = shown.includes('tapegrad-wasm') ? 'tapegrad-wasm' : 'the first column';
+  console.log(
+    `\nEach cell: median time, and in parentheses median(that backend) / median(${ref}): ` +
+      `above 1 means ${ref} is faster.`,
+  );
+  const throughput = formatThroughput(rows, shown);
+  if (throughput) console.log(`\n${throughput}`);
 
-  const notes = formatNotes(rows);
+  const notes = formatNotes(rows, shown);
   if (notes.length > 0) console.log(`\nNotes:\n${notes.join('\n')}`);
+  console.log(`\nload average at the end: ${load()}`);
   for (const warning of warnings) console.warn(`WARNING: ${warning}`);
   if (options.json) {
     writeFileSync(
@@ -232,8 +288,10 @@ async function main(): Promise<void> {
           date: new Date().toISOString(),
           node: process.version,
           cores: cpus().length,
+          backends: shown,
+          tfjs,
           torch: torchVersion,
-          rows: rows.map(({ workload: w, ...libs }) => ({ group: w.group, name: w.name, ...libs })),
+          rows: rows.map(({ workload: w, results }) => ({ group: w.group, name: w.name, results })),
           warnings,
         },
         null,
@@ -242,9 +300,17 @@ async function main(): Promise<void> {
     );
   }
 
+  // Non-zero exit: a tapegrad column failed or leaked, or some backend's result differs
+  // from the reference's (tapegrad-wasm).
   const failed =
-    rows.some((r) => r.tapegrad.error !== undefined || checksAgree(r, r.tfjs) === false) ||
-    warnings.some((w) => w.includes('[tapegrad]'));
+    rows.some((r) => {
+      const ref = referenceOf(r, shown);
+      return shown.some(
+        (b) =>
+          (b.startsWith('tapegrad') && r.results[b]?.error !== undefined) ||
+          (b !== ref && checksAgree(r, ref, r.results[b]) === false),
+      );
+    }) || warnings.some((w) => w.includes('tapegrad-'));
   if (failed) process.exitCode = 1;
 }
 

@@ -13,7 +13,19 @@ export interface Runner {
   dispose(): void;
 }
 
-export type Library = 'tapegrad' | 'tfjs';
+/** The JavaScript libraries; each runs on one or more backends (see `src/backends.ts`). */
+export type Library = 'tapegrad' | 'tfjs' | 'jax';
+
+/**
+ * Thrown by a setup when the library cannot express the workload (reported as "n/a" with
+ * the reason, not as a failure).
+ */
+export class NotExpressible extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotExpressible';
+  }
+}
 
 export interface Workload {
   /** Group, e.g. 'matMul'. `--only` matches `${group} ${name}`. */
@@ -29,5 +41,14 @@ export interface Workload {
   rtol?: number;
   /** The inputs, by name, as handed to the PyTorch script (same bytes as the JS libraries get). */
   inputs: Record<string, { values: Float32Array; shape: number[] }>;
-  setup: Record<Library, () => Runner>;
+  /**
+   * Per library. tapegrad's and tfjs's setups run on whichever backend is active (the
+   * harness selects it first); jax-js's gets `jit`: wrap the computation in `jax.jit`
+   * (throw `NotExpressible` where that makes no sense).
+   */
+  setup: {
+    tapegrad: () => Runner;
+    tfjs: () => Runner;
+    jax: (jit: boolean) => Runner;
+  };
 }

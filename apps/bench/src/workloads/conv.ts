@@ -10,11 +10,28 @@
  * softmax cross-entropy; SGD (lr 0.01) via each library's optimizer
  * (`train.sgd(lr).minimize(loss, true, varList)`).
  *
- * PyTorch (python/bench_torch.py) works in its native NCHW layout: inputs, dy and weights
- * are permuted once, outside the timed region.
+ * PyTorch (python/bench_torch.py) and jax-js (`lax.conv`, whose operands are [N, C, H, W]
+ * and [Cout, Cin, kh, kw]) work in NCHW: inputs, dy and weights are permuted once,
+ * outside the timed region (the CNN's dense weight rows too, to match the channels-first
+ * flatten). jax-js has no maxPool op: `lax.reduceWindow(x, max, [2, 2], [2, 2])` is its
+ * JAX-style equivalent.
  */
 import { oneHotArray, randomArray } from '../harness.js';
-import { sumSq, tf, tfTensor, tg, tgTensor } from '../libs.js';
+import {
+  jax,
+  jxArray,
+  jxData,
+  maybeJit,
+  np,
+  permute,
+  sumSq,
+  tf,
+  tfRead,
+  tfTensor,
+  tg,
+  tgTensor,
+} from '../libs.js';
+import { jaxSoftmaxCrossEntropy } from './mlp.js';
 import { add, conv2d, losses, matMul, maxPool, relu, reshape, train } from 'tapegrad';
 import type { Workload } from '../workload.js';
 
@@ -35,6 +52,11 @@ const CLASSES = 10;
 const FLAT = (IMAGE / 4) * (IMAGE / 4) * C2; // 7·7·32 = 1568
 const LR = 0.01;
 
+/** NHWC → NCHW shape. */
+const nchw = (s: number[]) => [s[0]!, s[3]!, s[1]!, s[2]!];
+/** [kh, kw, in, out] → [out, in, kh, kw] shape. */
+const oihw = (s: number[]) => [s[3]!, s[2]!, s[0]!, s[1]!];
+
 function convWorkloads2d(): Workload[] {
   const xShape = [N, H, W, CIN];
   const fShape = [K, K, CIN, COUT];
@@ -44,6 +66,8 @@ function convWorkloads2d(): Workload[] {
   const f = randomArray(K * K * CIN * COUT, 32, -limit, limit);
   const dy = randomArray(N * H * W * COUT, 33, -1, 1);
   const macs = N * H * W * COUT * K * K * CIN;
+  const xNchw = permute(x, xShape, [0, 3, 1, 2]);
+  const fOihw = permute(f, fShape, [3, 2, 0, 1]);
   const shapes = `x ${xShape.join('x')}, f ${fShape.join('x')}, same`;
   return [
     {
@@ -67,11 +91,28 @@ function convWorkloads2d(): Workload[] {
         tfjs: () => {
           const X = tfTensor(x, xShape) as tf.Tensor4D;
           const F = tfTensor(f, fShape) as tf.Tensor4D;
-          const once = () => tf.tidy(() => tf.conv2d(X, F, 1, 'same').dataSync());
+          const once = () => tfRead(() => tf.conv2d(X, F, 1, 'same'));
           return {
             run: () => void once(),
             check: () => sumSq(once()),
             dispose: () => tf.dispose([X, F]),
+          };
+        },
+        jax: (jit) => {
+          const X = jxArray(xNchw, nchw(xShape));
+          const F = jxArray(fOihw, oihw(fShape));
+          const f = maybeJit(
+            (x_: jax.Array, f_: jax.Array) => jax.lax.conv(x_, f_, [1, 1], 'SAME'),
+            jit,
+          );
+          const once = () => jxData(f.fn(X.ref, F.ref));
+          return {
+            run: () => void once(),
+            check: () => sumSq(once()),
+            dispose: () => {
+              f.dispose();
+              jax.tree.dispose([X, F]);
+            },
           };
         },
       },
@@ -121,6 +162,34 @@ function convWorkloads2d(): Workload[] {
             run: () => void once(),
             check: once,
             dispose: () => tf.dispose([X, F, DY]),
+          };
+        },
+        jax: (jit) => {
+          const X = jxArray(xNchw, nchw(xShape));
+          const F = jxArray(fOihw, oihw(fShape));
+          const DY = jxArray(permute(dy, yShape, [0, 3, 1, 2]), nchw(yShape));
+          // dx and df: the vjp of conv(x, f) at dy.
+          const f = maybeJit((x_: jax.Array, f_: jax.Array, dy_: jax.Array) => {
+            const [y, back] = jax.vjp(
+              (a: jax.Array, b: jax.Array) => jax.lax.conv(a, b, [1, 1], 'SAME'),
+              [x_, f_],
+            );
+            y.dispose();
+            const grads = back(dy_);
+            back.dispose();
+            return grads;
+          }, jit);
+          const once = () => {
+            const [dx, df] = f.fn(X.ref, F.ref, DY.ref);
+            return sumSq(jxData(dx)) + sumSq(jxData(df));
+          };
+          return {
+            run: () => void once(),
+            check: once,
+            dispose: () => {
+              f.dispose();
+              jax.tree.dispose([X, F, DY]);
+            },
           };
         },
       },
@@ -258,6 +327,68 @@ function cnnWorkload(): Workload {
           dispose: () => {
             optimizer.dispose();
             tf.dispose([X, Y, ...vars]);
+          },
+        };
+      },
+      jax: (jit) => {
+        const X = jxArray(permute(x, xShape, [0, 3, 1, 2]), nchw(xShape));
+        const Y = jxArray(labels, [CNN_BATCH, CLASSES]);
+        const byName = Object.fromEntries(params.map((p) => [p.name, p]));
+        const kernel = (name: string) => {
+          const p = byName[name]!;
+          return jxArray(permute(p.values, p.shape, [3, 2, 0, 1]), oihw(p.shape));
+        };
+        // NHWC flatten is (h, w, c); NCHW's is (c, h, w): permute the dense weight's rows.
+        const side = IMAGE / 4;
+        const wRows = permute(byName['w']!.values, [side, side, C2, CLASSES], [2, 0, 1, 3]);
+        let vars: jax.Array[] = [
+          kernel('k1'),
+          jxArray(byName['b1']!.values, [1, C1, 1, 1]),
+          kernel('k2'),
+          jxArray(byName['b2']!.values, [1, C2, 1, 1]),
+          jxArray(wRows, [FLAT, CLASSES]),
+          jxArray(byName['b']!.values, [CLASSES]),
+        ];
+        const block = (h: jax.Array, k: jax.Array, b: jax.Array) =>
+          jax.lax.reduceWindow(
+            jax.nn.relu(np.add(jax.lax.conv(h, k, [1, 1], 'SAME'), b)),
+            (window: jax.Array) => np.max(window),
+            [2, 2],
+            [2, 2],
+          );
+        const loss = (p: jax.Array[], x_: jax.Array, y_: jax.Array): jax.Array => {
+          const [k1, b1, k2, b2, w, b] = p as [
+            jax.Array,
+            jax.Array,
+            jax.Array,
+            jax.Array,
+            jax.Array,
+            jax.Array,
+          ];
+          const features = block(block(x_, k1, b1), k2, b2);
+          const logits = np.add(np.matmul(features.reshape([CNN_BATCH, FLAT]), w), b);
+          return jaxSoftmaxCrossEntropy(y_, logits);
+        };
+        const { fn: step, dispose } = maybeJit((...args: jax.Array[]) => {
+          const p = args.slice(0, 6);
+          const [x_, y_] = args.slice(6) as [jax.Array, jax.Array];
+          const [value, g] = jax.valueAndGrad(loss)(jax.tree.ref(p), x_, y_);
+          return [value, p.map((p_, i) => p_.sub(g[i]!.mul(LR)))];
+        }, jit);
+        const once = (): number => {
+          const [value, next] = step(...vars, X.ref, Y.ref) as [jax.Array, jax.Array[]];
+          vars = next;
+          return jxData(value)[0]!;
+        };
+        return {
+          run: () => void once(),
+          check: () => {
+            once();
+            return once();
+          },
+          dispose: () => {
+            dispose();
+            jax.tree.dispose([X, Y, vars]);
           },
         };
       },

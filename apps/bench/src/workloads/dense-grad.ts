@@ -1,6 +1,6 @@
 /** (b) Forward + backward of sum(relu(X·W + b)), gradients w.r.t. W and b. */
 import { randomArray } from '../harness.js';
-import { sumSq, tf, tfTensor, tg, tgTensor } from '../libs.js';
+import { jax, jxArray, jxData, maybeJit, np, sumSq, tf, tfTensor, tg, tgTensor } from '../libs.js';
 import { add, matMul, relu, sum } from 'tapegrad';
 import type { Workload } from '../workload.js';
 
@@ -58,6 +58,31 @@ export function denseGradWorkloads(): Workload[] {
               );
             });
           return { run: () => void once(), check: once, dispose: () => tf.dispose([X, W, b]) };
+        },
+        jax: (jit) => {
+          const X = jxArray(x, [BATCH, IN]);
+          const W = jxArray(w, [IN, OUT]);
+          const b = jxArray(bias, [OUT]);
+          const f = maybeJit(
+            jax.valueAndGrad(
+              (W_: jax.Array, b_: jax.Array, X_: jax.Array) =>
+                np.sum(jax.nn.relu(np.add(np.matmul(X_, W_), b_))),
+              { argnums: [0, 1] },
+            ),
+            jit,
+          );
+          const once = () => {
+            const [value, [dW, db]] = f.fn(W.ref, b.ref, X.ref);
+            return jxData(value)[0]! + sumSq(jxData(dW)) + sumSq(jxData(db));
+          };
+          return {
+            run: () => void once(),
+            check: once,
+            dispose: () => {
+              f.dispose();
+              jax.tree.dispose([X, W, b]);
+            },
+          };
         },
       },
     },

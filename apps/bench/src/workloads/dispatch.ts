@@ -1,6 +1,7 @@
 /** (e) Op-dispatch overhead: add on 2x2 tensors, many per tidy scope. */
 import { tf, tg } from '../libs.js';
 import { add } from 'tapegrad';
+import { NotExpressible } from '../workload.js';
 import type { Workload } from '../workload.js';
 
 /** adds per timed call (one tidy scope around them, as a training step would have). */
@@ -37,6 +38,12 @@ export function dispatchWorkloads(): Workload[] {
             });
           const check = () => tf.tidy(() => tf.add(A, B).dataSync()[3]!);
           return { run, check, dispose: () => tf.dispose([A, B]) };
+        },
+        // jax-js evaluates lazily: an add whose result is disposed unread never runs (its
+        // kernel is queued until something reads it), so there is no per-op dispatch to
+        // time; reading every result back would time the reads instead.
+        jax: () => {
+          throw new NotExpressible('lazy: unread adds never run');
         },
       },
     },

@@ -2,11 +2,14 @@
  * (c) One training step of an MLP 784-256-128-10 (relu), batch 128, softmax
  * cross-entropy, Adam (lr 1e-3, betas 0.9/0.999, eps 1e-8).
  *
- * Both sides use their library's optimizer the same way: `train.adam(...).minimize(loss,
+ * tapegrad and tfjs use their library's optimizer the same way: `train.adam(...).minimize(loss,
  * true, varList)` (tapegrad's follows torch.optim.Adam's rule; tfjs's is tf.train.adam).
+ * jax-js has no optimizer in its core package (they are in @jax-js/optax): its step is
+ * written out, `valueAndGrad` of the loss then torch.optim.Adam's update, as a pure
+ * function of (params, moments, inputs), wrapped whole in `jax.jit` for the jit column.
  */
 import { oneHotArray, randomArray } from '../harness.js';
-import { tf, tfTensor, tg, tgTensor } from '../libs.js';
+import { jax, jxArray, jxData, np, tf, tfTensor, tg, tgTensor } from '../libs.js';
 import { add, losses, matMul, relu, train } from 'tapegrad';
 import type { Workload } from '../workload.js';
 
@@ -37,6 +40,64 @@ function initialParams(): InitialParams {
     biases.push({ values: new Float32Array(fanOut), shape: [fanOut] });
   }
   return { weights, biases };
+}
+
+/** MLP parameters (and Adam moments) for jax-js: a pytree. */
+type JaxParams = { w: jax.Array[]; b: jax.Array[] };
+
+/** Softmax cross-entropy with one-hot labels, mean over the batch (as tfjs's and tapegrad's). */
+export function jaxSoftmaxCrossEntropy(labels: jax.Array, logits: jax.Array): jax.Array {
+  return np.mean(np.sum(np.multiply(labels, jax.nn.logSoftmax(logits, -1)), -1)).neg();
+}
+
+function jaxMlpStep(jit: boolean) {
+  const loss = (p: JaxParams, x: jax.Array, y: jax.Array): jax.Array => {
+    let h = x;
+    p.w.forEach((w, l) => {
+      h = np.add(np.matmul(h, w), p.b[l]!);
+      if (l < p.w.length - 1) h = jax.nn.relu(h);
+    });
+    return jaxSoftmaxCrossEntropy(y, h);
+  };
+  // alpha = lr / (1 - β1^t), rc2 = 1 / sqrt(1 - β2^t): the bias corrections, as arrays so
+  // that a jitted step is traced once, not once per step.
+  const step = (
+    p: JaxParams,
+    m: JaxParams,
+    v: JaxParams,
+    x: jax.Array,
+    y: jax.Array,
+    alpha: jax.Array,
+    rc2: jax.Array,
+  ): [jax.Array, JaxParams, JaxParams, JaxParams] => {
+    const [value, g] = jax.valueAndGrad(loss)(jax.tree.ref(p), x, y);
+    const update = (p_: jax.Array, g_: jax.Array, m_: jax.Array, v_: jax.Array) => {
+      const m2 = m_.mul(BETA1).add(g_.ref.mul(1 - BETA1));
+      const v2 = v_.mul(BETA2).add(g_.ref.mul(g_).mul(1 - BETA2));
+      const denom = np.sqrt(v2.ref).mul(rc2.ref).add(EPS);
+      const p2 = p_.sub(m2.ref.mul(alpha.ref).div(denom));
+      return [p2, m2, v2] as const;
+    };
+    const out = { p: { w: [], b: [] }, m: { w: [], b: [] }, v: { w: [], b: [] } } as {
+      p: { w: jax.Array[]; b: jax.Array[] };
+      m: { w: jax.Array[]; b: jax.Array[] };
+      v: { w: jax.Array[]; b: jax.Array[] };
+    };
+    for (const key of ['w', 'b'] as const) {
+      p[key].forEach((p_, i) => {
+        const [p2, m2, v2] = update(p_, g[key][i]!, m[key][i]!, v[key][i]!);
+        out.p[key].push(p2);
+        out.m[key].push(m2);
+        out.v[key].push(v2);
+      });
+    }
+    alpha.dispose();
+    rc2.dispose();
+    return [value, out.p, out.m, out.v];
+  };
+  if (!jit) return { step, dispose: () => {} };
+  const jitted = jax.jit(step);
+  return { step: jitted as unknown as typeof step, dispose: () => jitted.dispose() };
 }
 
 /** Variable names are unique per engine: one suffix per setup. */
@@ -132,6 +193,44 @@ export function mlpWorkloads(): Workload[] {
             dispose: () => {
               optimizer.dispose();
               tf.dispose([X, Y, ...ws, ...bs]);
+            },
+          };
+        },
+        jax: (jit) => {
+          const X = jxArray(x, [BATCH, SIZES[0]!]);
+          const Y = jxArray(labels, [BATCH, SIZES[SIZES.length - 1]!]);
+          const zeros = (shape: number[]) => np.zeros(shape);
+          let p: JaxParams = {
+            w: init.weights.map((w) => jxArray(w.values, w.shape)),
+            b: init.biases.map((b) => jxArray(b.values, b.shape)),
+          };
+          let m: JaxParams = {
+            w: init.weights.map((w) => zeros(w.shape)),
+            b: init.biases.map((b) => zeros(b.shape)),
+          };
+          let v: JaxParams = {
+            w: init.weights.map((w) => zeros(w.shape)),
+            b: init.biases.map((b) => zeros(b.shape)),
+          };
+          let t = 0;
+          const { step, dispose } = jaxMlpStep(jit);
+          const once = (): number => {
+            t++;
+            const alpha = np.array(LR / (1 - BETA1 ** t));
+            const rc2 = np.array(1 / Math.sqrt(1 - BETA2 ** t));
+            const [loss, p2, m2, v2] = step(p, m, v, X.ref, Y.ref, alpha, rc2);
+            [p, m, v] = [p2, m2, v2];
+            return jxData(loss)[0]!;
+          };
+          return {
+            run: () => void once(),
+            check: () => {
+              once();
+              return once();
+            },
+            dispose: () => {
+              dispose();
+              jax.tree.dispose([X, Y, p, m, v]);
             },
           };
         },
