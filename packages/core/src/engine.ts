@@ -367,18 +367,23 @@ export class Engine {
     return t;
   }
 
-  /** @internal Registers a new user-visible tensor with the scope and the leak safety net. */
+  /**
+   * @internal Registers a new user-visible tensor with its scope, or, outside any scope,
+   * with the leak safety net (a tidy scope disposes its tensors; those that escape it are
+   * registered then, which keeps the cost off the hot path of training loops).
+   */
   track(t: Tensor): void {
     this.numTensors++;
     if (this.flags.debug) t.createdAt = new Error().stack?.split('\n').slice(3, 6).join('\n');
-    this.scopes[this.scopes.length - 1]?.tensors.push(t);
-    this.registerFinalizer(t);
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope) scope.tensors.push(t);
+    else this.registerFinalizer(t);
   }
 
   private registerFinalizer(t: Tensor): void {
     t.held = {
       storage: t.storage,
-      node: null,
+      node: t.node,
       creator: t.creator,
       createdAt: t.createdAt,
       id: t.id,
@@ -466,7 +471,7 @@ export class Engine {
     if (t.isHandle) this.numSaved--;
     else {
       this.numTensors--;
-      this.finalizer.unregister(t);
+      if (t.held) this.finalizer.unregister(t);
     }
     this.releaseStorage(t.storage);
     if (t.gradValue) {
@@ -518,8 +523,9 @@ export class Engine {
     const parent = this.scopes[this.scopes.length - 1];
     for (const t of scope.tensors) {
       if (t.disposedFlag) continue;
-      if (keepSet.has(t) || t.kept) parent?.tensors.push(t);
-      else t.dispose();
+      if (!keepSet.has(t) && !t.kept) t.dispose();
+      else if (parent) parent.tensors.push(t);
+      else this.registerFinalizer(t);
     }
   }
 

@@ -67,7 +67,8 @@ export class Tensor {
     this.id = nextTensorId++;
     this.engine = engine;
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
+    // Shapes are frozen; an already frozen one (an input's, for elementwise ops) is shared.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = sizeFromShape(shape);
     this.creator = creator;
