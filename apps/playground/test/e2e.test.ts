@@ -1,0 +1,246 @@
+/**
+ * End-to-end: the built app (dist/) served on 127.0.0.1, driven in Debian's chromium
+ * through playwright-core. Screenshots land in test-results/ (git-ignored).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const appDir = join(import.meta.dirname, '..');
+const distDir = join(appDir, 'dist');
+const resultsDir = join(appDir, 'test-results');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumPath);
+
+if (!haveChromium) {
+  if (process.env.CI) {
+    throw new Error(`e2e: ${chromiumPath} is missing; .ci/run installs Debian's chromium package`);
+  }
+  console.warn(
+    `e2e: skipped, ${chromiumPath} not found (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
+}
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
+
+/** A static server for dist/ (index.html for "/"). */
+async function serve(root: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(root, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => {
+        res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+        res.end(body);
+      },
+      () => res.writeHead(404).end('not found'),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/` };
+}
+
+interface State {
+  ready: boolean;
+  backend: string;
+  preset: string | null;
+  code: string;
+  runCount: number;
+  nodes: { id: string; kind: string; label: string; value: number[]; grad: number[] | null }[];
+  tapeEntries: number;
+  grads: Record<string, number[] | null>;
+  values: Record<string, number[]>;
+  lastError: string | null;
+  order: string[];
+  step: number;
+  chainText: string;
+  shareUrl: string;
+}
+
+const getState = (page: Page): Promise<State> =>
+  page.evaluate(() => JSON.parse(JSON.stringify(window.__playground)) as State);
+
+describe.skipIf(!haveChromium)('playground in chromium', () => {
+  let browser: Browser;
+  let server: Server;
+  let baseUrl: string;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  async function open(url: string): Promise<Page> {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    p.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    p.on('pageerror', (err) => consoleErrors.push(err.message));
+    await p.goto(url);
+    await p.waitForFunction(() => window.__playground?.ready === true);
+    return p;
+  }
+
+  const shot = (p: Page, name: string) =>
+    p.screenshot({ path: join(resultsDir, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    if (!existsSync(join(distDir, 'index.html'))) {
+      // `npm test` builds first; a bare `vitest run` builds here.
+      const { build } = await import('vite');
+      await build({ root: appDir, logLevel: 'warn' });
+    }
+    mkdirSync(resultsDir, { recursive: true });
+    ({ server, url: baseUrl } = await serve(distDir));
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await open(baseUrl);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('the f(x, y) preset draws one node per tape entry with ∂f/∂x = 24 and ∂f/∂y = 10', async () => {
+    const s = await getState(page);
+    expect(s.lastError).toBeNull();
+    expect(s.backend).toBe('wasm');
+    expect(s.preset).toBe('fxy');
+    // x² · y + y + 2: Square, Mul, Add, Add.
+    expect(s.tapeEntries).toBe(4);
+    expect(await page.locator('svg g.node[data-kind="op"]').count()).toBe(s.tapeEntries);
+    // Leaves: x, y and the constant 2.
+    expect(await page.locator('svg g.node[data-kind="leaf"]').count()).toBe(3);
+    expect(await page.locator('svg path.edge').count()).toBe(7);
+    expect(s.grads.x).toEqual([24]);
+    expect(s.grads.y).toEqual([10]);
+    expect(s.values.f).toEqual([42]);
+    // Shown on the nodes as "value | grad".
+    await expect
+      .poll(() => page.locator('g.node[data-label="x"] text.value').textContent())
+      .toBe('3 | 24');
+    expect(await page.locator('g.node[data-label="y"] text.value').textContent()).toBe('4 | 10');
+    expect(await page.locator('g.node[data-label="f"] text.value').textContent()).toBe('42 | 1');
+    await shot(page, '1-fxy-graph');
+  });
+
+  it('step backward walks reverse topological order and shows the chain-rule product', async () => {
+    const s = await getState(page);
+    // Every node is stepped after all its consumers.
+    const { edges } = await page.evaluate(() => ({ edges: window.__playground.edges }));
+    const pos = new Map(s.order.map((id, i) => [id, i]));
+    for (const e of edges) {
+      if (pos.has(e.from) && pos.has(e.to)) expect(pos.get(e.to)!).toBeLessThan(pos.get(e.from)!);
+    }
+    await page.click('#step');
+    expect((await getState(page)).chainText).toBe('∂f/∂f = 1 (the seed of backward)');
+    expect(await page.locator('g.node.active').getAttribute('data-label')).toBe('f');
+    const texts: Record<string, string> = {};
+    for (let i = 1; i < s.order.length; i++) {
+      await page.click('#step');
+      const now = await getState(page);
+      const label = s.nodes.find((n) => n.id === now.order[now.step])!.label;
+      texts[label] = now.chainText;
+      if (label === 'x') await shot(page, '2-fxy-step-x');
+    }
+    expect(texts.y).toMatch(
+      /^∂f\/∂y = ∂f\/∂Mul#\d+ · ∂Mul#\d+\/∂y \+ ∂f\/∂Add#\d+ · ∂Add#\d+\/∂y\n= 1 · 9 \+ 1 · 1\n= 10$/,
+    );
+    expect(texts.x).toMatch(/^∂f\/∂x = ∂f\/∂Square#\d+ · ∂Square#\d+\/∂x\n= 4 · 6\n= 24$/);
+    expect(await page.locator('#chain').textContent()).toBe((await getState(page)).chainText);
+  });
+
+  it('the w preset shows w.grad = [6, 28]', async () => {
+    await page.selectOption('#preset', 'wx');
+    await page.waitForFunction(() => window.__playground.preset === 'wx');
+    const s = await getState(page);
+    expect(s.lastError).toBeNull();
+    expect(s.grads.w).toEqual([6, 28]);
+    expect(s.grads.X).toBeNull(); // a constant: no gradient
+    expect(s.values.cost).toEqual([48]);
+    // w·X, slice, mul, sum.
+    expect(s.tapeEntries).toBe(4);
+    expect(await page.locator('svg g.node[data-kind="op"]').count()).toBe(4);
+    expect(await page.locator('g.node[data-label="w"] text.value').textContent()).toBe(
+      '[2, 3] | [6, 28]',
+    );
+    for (let i = 0; i < s.order.length; i++) await page.click('#step');
+    expect((await getState(page)).chainText).toMatch(
+      /∂cost\/∂w = .*\n= \[-6, -14\] · \[-1, -2\]\n= \[6, 28\]/,
+    );
+    await shot(page, '3-wx-graph');
+  });
+
+  it('editing the code and running it updates the graph; errors are shown', async () => {
+    const code =
+      "const a = label(tg.scalar(2).requiresGrad_(), 'a');\nreturn a.mul(a).mul(a); // a³";
+    await page.fill('#code', code);
+    const before = (await getState(page)).runCount;
+    await page.click('#run');
+    await page.waitForFunction((n) => window.__playground.runCount > n, before);
+    const s = await getState(page);
+    expect(s.lastError).toBeNull();
+    expect(s.preset).toBeNull();
+    expect(s.tapeEntries).toBe(2);
+    expect(s.grads.a).toEqual([12]);
+    expect(await page.locator('svg g.node[data-kind="op"]').count()).toBe(2);
+    expect(await page.locator('svg g.node[data-kind="leaf"]').count()).toBe(1);
+    await shot(page, '4-edited-code');
+
+    await page.fill('#code', 'return tg.tensor([1, 2]).add(tg.tensor([1, 2, 3]));');
+    await page.click('#run');
+    await page.waitForFunction(() => window.__playground.lastError !== null);
+    expect((await getState(page)).lastError).toMatch(/shape/i);
+    expect(await page.locator('#error').isVisible()).toBe(true);
+    await shot(page, '5-error');
+    // The graph of the last good run stays.
+    expect(await page.locator('svg g.node[data-kind="op"]').count()).toBe(2);
+    await page.fill('#code', code);
+    await page.click('#run');
+    await page.waitForFunction(() => window.__playground.lastError === null);
+  });
+
+  it('the share URL restores the code', async () => {
+    const { shareUrl, code } = await getState(page);
+    expect(shareUrl).toContain('#');
+    const other = await open(shareUrl);
+    const s = await getState(other);
+    expect(s.code).toBe(code);
+    expect(await other.inputValue('#code')).toBe(code);
+    expect(s.grads.a).toEqual([12]);
+    await shot(other, '6-shared-url');
+    await other.close();
+
+    const preset = await open(`${baseUrl}#preset=wx`);
+    expect((await getState(preset)).grads.w).toEqual([6, 28]);
+    await preset.close();
+  });
+
+  it('logs no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
