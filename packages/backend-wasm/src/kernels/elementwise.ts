@@ -1,7 +1,7 @@
 import { shapesEqual, sizeFromShape } from '@tapegrad/core';
 import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmKernel } from '../backend.js';
-import { forEachRow } from './broadcast.js';
+import { forEachBroadcastRow as forEachRow } from '@tapegrad/backend-cpu';
 import { float32Or, hosted } from './hosted.js';
 
 /** Op codes of assembly/elementwise.ts. */

@@ -2,7 +2,7 @@ import type { Kernel } from '@tapegrad/core';
 import { sizeFromShape } from '@tapegrad/core';
 import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmBackend, WasmKernel } from '../backend.js';
-import { forEachBroadcast } from './broadcast.js';
+import { forEachBroadcast } from '@tapegrad/backend-cpu';
 import { float32Or, hosted } from './hosted.js';
 
 interface BatchMatMulAttrs {
