@@ -7,7 +7,8 @@ import { log } from '../elementwise/log.js';
 import { mul } from '../elementwise/mul.js';
 import { sub } from '../elementwise/sub.js';
 import { sum } from '../reduction/sum.js';
-import { alongAxisShape, floatArg, maxKeep } from './common.js';
+import { max } from '../reduction/max.js';
+import { alongAxisShape, floatArg } from './common.js';
 
 export const LogSoftmaxOp: OpDef<{ axis: number }> = {
   name: 'LogSoftmax',
@@ -16,7 +17,7 @@ export const LogSoftmaxOp: OpDef<{ axis: number }> = {
   // With y = x − logΣexp(x): dx = dy − softmax(x) · Σ_axis dy, and softmax(x) = exp(y).
   grad: (dy, { outputs: [y], attrs: { axis } }) => [sub(dy, mul(exp(y!), sum(dy, axis, true)))],
   composite: ([x], { axis }) => {
-    const shifted = sub(x!, maxKeep(x!, axis));
+    const shifted = sub(x!, max(x!, axis, true));
     return sub(shifted, log(sum(exp(shifted), axis, true)));
   },
 };

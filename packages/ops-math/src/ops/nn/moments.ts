@@ -4,7 +4,8 @@ import type { Arg } from '../../util.js';
 import { squaredDifference } from '../elementwise/squared-difference.js';
 import { reshape } from '../shape/reshape.js';
 import { reducedShape } from '../reduction/sum.js';
-import { floatArg, meanOver } from './common.js';
+import { mean as meanOf } from '../reduction/mean.js';
+import { floatArg } from './common.js';
 
 /**
  * Mean and (population) variance over `axis` (all axes by default), as tfjs.moments.
@@ -17,7 +18,7 @@ export function moments(
 ): { mean: Tensor; variance: Tensor } {
   const t = floatArg(x, 'x', 'moments');
   const axes = normalizeAxes('moments', axis, t.rank);
-  const mean = meanOver(t, axes, true);
-  const variance = meanOver(squaredDifference(t, mean), axes, keepDims);
+  const mean = meanOf(t, axes, true);
+  const variance = meanOf(squaredDifference(t, mean), axes, keepDims);
   return { mean: keepDims ? mean : reshape(mean, reducedShape(t.shape, axes, false)), variance };
 }

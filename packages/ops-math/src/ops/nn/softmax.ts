@@ -7,7 +7,8 @@ import { exp } from '../elementwise/exp.js';
 import { mul } from '../elementwise/mul.js';
 import { sub } from '../elementwise/sub.js';
 import { sum } from '../reduction/sum.js';
-import { alongAxisShape, floatArg, maxKeep } from './common.js';
+import { max } from '../reduction/max.js';
+import { alongAxisShape, floatArg } from './common.js';
 
 export const SoftmaxOp: OpDef<{ axis: number }> = {
   name: 'Softmax',
@@ -16,7 +17,7 @@ export const SoftmaxOp: OpDef<{ axis: number }> = {
   // With y = softmax(x): dx = y ⊙ (dy − Σ_axis dy ⊙ y). Written with ops, so it differentiates again.
   grad: (dy, { outputs: [y], attrs: { axis } }) => [mul(y!, sub(dy, sum(mul(dy, y!), axis, true)))],
   composite: ([x], { axis }) => {
-    const e = exp(sub(x!, maxKeep(x!, axis)));
+    const e = exp(sub(x!, max(x!, axis, true)));
     return div(e, sum(e, axis, true));
   },
 };
