@@ -1,9 +1,6 @@
 import type { Tensor } from '@tapegrad/core';
+import type { DropFirst } from '@tapegrad/ops-math';
 import { convMethodFunctions } from './ops/index.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-/** @internal A function type without its first parameter (the tensor a method is called on). */
-type DropFirst<F> = F extends (first: any, ...rest: infer R) => infer O ? (...args: R) => O : never;
 
 /** The method signatures added to Tensor by registering the conv family. */
 export type ConvMethods = {

@@ -11,7 +11,7 @@ export * from './ops/reduction/index.js';
 export * from './ops/shape/index.js';
 export * from './ops/linalg/index.js';
 export * from './ops/nn/index.js';
-export type { MathMethods } from './methods.js';
+export type { DropFirst, MathMethods } from './methods.js';
 export { reduceToShape } from './util.js';
 export type { Arg } from './util.js';
 

@@ -14,12 +14,16 @@ export const mathMethodFunctions = {
   ...nnMethods,
 };
 
+/** A function type without its first parameter (the tensor a method is called on). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-/** @internal A function type without its first parameter (the tensor a method is called on). */
-type DropFirst<F> = F extends (first: any, ...rest: infer R) => infer O ? (...args: R) => O : never;
+export type DropFirst<F> = F extends (first: any, ...rest: infer R) => infer O
+  ? (...args: R) => O
+  : never;
 
 /** The method signatures added to Tensor by registering the math family. */
-export type MathMethods = { [K in keyof typeof mathMethodFunctions]: DropFirst<(typeof mathMethodFunctions)[K]> };
+export type MathMethods = {
+  [K in keyof typeof mathMethodFunctions]: DropFirst<(typeof mathMethodFunctions)[K]>;
+};
 
 declare module '@tapegrad/core' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -27,11 +31,12 @@ declare module '@tapegrad/core' {
 }
 
 /** Prototype methods: `this` becomes the first argument. */
-export const mathMethods: Record<string, (this: Tensor, ...args: unknown[]) => unknown> = Object.fromEntries(
-  Object.entries(mathMethodFunctions).map(([name, fn]) => [
-    name,
-    function (this: Tensor, ...args: unknown[]) {
-      return (fn as (...a: unknown[]) => unknown)(this, ...args);
-    },
-  ]),
-);
+export const mathMethods: Record<string, (this: Tensor, ...args: unknown[]) => unknown> =
+  Object.fromEntries(
+    Object.entries(mathMethodFunctions).map(([name, fn]) => [
+      name,
+      function (this: Tensor, ...args: unknown[]) {
+        return (fn as (...a: unknown[]) => unknown)(this, ...args);
+      },
+    ]),
+  );

@@ -14,12 +14,22 @@ import {
 export type Arg = Tensor | TensorLike;
 
 /** Runs a single-output op on the engine of its first input. */
-export function run(engine: Engine, op: string, inputs: Tensor[], attrs: Record<string, unknown> = {}): Tensor {
+export function run(
+  engine: Engine,
+  op: string,
+  inputs: Tensor[],
+  attrs: Record<string, unknown> = {},
+): Tensor {
   return engine.run(op, inputs, attrs) as Tensor;
 }
 
 /** Runs a multi-output op. */
-export function runMulti(engine: Engine, op: string, inputs: Tensor[], attrs: Record<string, unknown> = {}): Tensor[] {
+export function runMulti(
+  engine: Engine,
+  op: string,
+  inputs: Tensor[],
+  attrs: Record<string, unknown> = {},
+): Tensor[] {
   const out = engine.run(op, inputs, attrs);
   return Array.isArray(out) ? out : [out];
 }
@@ -33,7 +43,12 @@ export function toTensor(engine: Engine, x: Arg, arg: string, op: string, dtype?
  * Converts the operands of a binary op and makes their dtypes match (bool < int32 < float32 < float64).
  * A plain number takes the tensor operand's dtype, as in tfjs.
  */
-export function binaryOperands(op: string, a: Arg, b: Arg, names: [string, string] = ['a', 'b']): [Engine, Tensor, Tensor] {
+export function binaryOperands(
+  op: string,
+  a: Arg,
+  b: Arg,
+  names: [string, string] = ['a', 'b'],
+): [Engine, Tensor, Tensor] {
   const engine = engineOf(a, b);
   const hintA = typeof a === 'number' && isTensorLikeDtype(b) ? (b as Tensor).dtype : undefined;
   const hintB = typeof b === 'number' && isTensorLikeDtype(a) ? (a as Tensor).dtype : undefined;
@@ -66,7 +81,9 @@ export function broadcastRule(opName: string) {
 /** Requires float inputs (for ops like exp or sqrt that are undefined on integers in tfjs). */
 export function assertFloat(op: string, arg: string, dtype: DType): void {
   if (!isFloatDtype(dtype)) {
-    throw new DTypeError(`${op}: ${arg} must be a float tensor (float32 or float64), got ${dtype}; cast it first`);
+    throw new DTypeError(
+      `${op}: ${arg} must be a float tensor (float32 or float64), got ${dtype}; cast it first`,
+    );
   }
 }
 

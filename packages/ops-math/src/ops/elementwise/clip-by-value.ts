@@ -30,5 +30,8 @@ export function clipByValue(x: Arg, clipValueMin: number, clipValueMax: number):
       `clipByValue: clipValueMin (${clipValueMin}) must be less than or equal to clipValueMax (${clipValueMax})`,
     );
   }
-  return runUnary('clipByValue', 'ClipByValue', x, 'numeric', { min: clipValueMin, max: clipValueMax });
+  return runUnary('clipByValue', 'ClipByValue', x, 'numeric', {
+    min: clipValueMin,
+    max: clipValueMax,
+  });
 }

@@ -40,13 +40,18 @@ function accepts(cls: DtypeClass, dtype: DType): boolean {
 /** Throws a DTypeError naming the op, the argument, its dtype and what is valid. */
 export function assertDtypeClass(op: string, arg: string, dtype: DType, cls: DtypeClass): void {
   if (!accepts(cls, dtype)) {
-    const hint = cls === 'bool' ? '; compare it (e.g. notEqual(x, 0)) or cast it first' : '; cast it first';
+    const hint =
+      cls === 'bool' ? '; compare it (e.g. notEqual(x, 0)) or cast it first' : '; cast it first';
     throw new DTypeError(`${op}: ${arg} must be ${CLASS_TEXT[cls]}, got ${dtype}${hint}`);
   }
 }
 
 /** Throws a DTypeError when the operands of a binary op differ in dtype. */
-export function assertSameDtype(op: string, inputs: readonly InputSpec[], names: readonly string[]): void {
+export function assertSameDtype(
+  op: string,
+  inputs: readonly InputSpec[],
+  names: readonly string[],
+): void {
   const first = inputs[0]!;
   inputs.forEach((t, i) => {
     if (t.dtype !== first.dtype) {
@@ -76,7 +81,10 @@ export function elementwiseUnary<A = Attrs>(name: string, options: OpOptions<A> 
 }
 
 /** A broadcasting binary op whose operands share one dtype. */
-export function elementwiseBinary(name: string, options: OpOptions & { names?: [string, string] } = {}): OpDef {
+export function elementwiseBinary(
+  name: string,
+  options: OpOptions & { names?: [string, string] } = {},
+): OpDef {
   const { dtypes = 'numeric', names = ['a', 'b'], ...rest } = options;
   const op = lowerFirst(name);
   return {
@@ -95,7 +103,11 @@ export function elementwiseBinary(name: string, options: OpOptions & { names?: [
 
 /** A comparison: any dtype in, bool out, no gradient. */
 export function comparisonOp(name: string): OpDef {
-  return elementwiseBinary(name, { dtypes: 'any', inferDtype: () => 'bool', nondifferentiable: true });
+  return elementwiseBinary(name, {
+    dtypes: 'any',
+    inferDtype: () => 'bool',
+    nondifferentiable: true,
+  });
 }
 
 /**
@@ -128,7 +140,13 @@ function recast(t: Tensor, dtype: DType, original: unknown): Tensor {
 }
 
 /** Converts one argument of a unary op, applying the dtype rule of its class. */
-export function unaryOperand(engine: Engine, op: string, x: Arg, cls: DtypeClass, arg = 'x'): Tensor {
+export function unaryOperand(
+  engine: Engine,
+  op: string,
+  x: Arg,
+  cls: DtypeClass,
+  arg = 'x',
+): Tensor {
   const t = toTensor(engine, x, arg, op, cls === 'bool' ? 'bool' : undefined);
   if (cls === 'float' && !isFloatDtype(t.dtype)) return recast(t, 'float32', x);
   if (cls === 'numeric' && t.dtype === 'bool') return recast(t, 'int32', x);
@@ -137,7 +155,13 @@ export function unaryOperand(engine: Engine, op: string, x: Arg, cls: DtypeClass
 }
 
 /** Public side of a unary op: converts `x` by the op's dtype class and runs `opName`. */
-export function runUnary(op: string, opName: string, x: Arg, cls: DtypeClass, attrs?: Record<string, unknown>): Tensor {
+export function runUnary(
+  op: string,
+  opName: string,
+  x: Arg,
+  cls: DtypeClass,
+  attrs?: Record<string, unknown>,
+): Tensor {
   const engine = engineOf(x);
   const t = unaryOperand(engine, op, x, cls);
   return runReleasing(engine, opName, [t], [x], attrs);
@@ -153,11 +177,19 @@ export function binaryArgs(
 ): [Engine, Tensor, Tensor] {
   if (cls === 'bool') {
     const engine = engineOf(a, b);
-    return [engine, unaryOperand(engine, op, a, 'bool', names[0]), unaryOperand(engine, op, b, 'bool', names[1])];
+    return [
+      engine,
+      unaryOperand(engine, op, a, 'bool', names[0]),
+      unaryOperand(engine, op, b, 'bool', names[1]),
+    ];
   }
   const [engine, x, y] = binaryOperands(op, a, b, names);
   const target: DType | null =
-    cls === 'float' && !isFloatDtype(x.dtype) ? 'float32' : cls === 'numeric' && x.dtype === 'bool' ? 'int32' : null;
+    cls === 'float' && !isFloatDtype(x.dtype)
+      ? 'float32'
+      : cls === 'numeric' && x.dtype === 'bool'
+        ? 'int32'
+        : null;
   if (target === null) return [engine, x, y];
   return [engine, recast(x, target, a), recast(y, target, b)];
 }
@@ -182,7 +214,8 @@ export function zerosFor(x: Tensor): Tensor {
 }
 
 /** Gradient function of piecewise-constant ops (floor, sign, step, ...): zeros for every input. */
-export const zeroGrad: GradFn = (_dy, { inputs }) => inputs.map((x) => (isFloatDtype(x.dtype) ? zerosFor(x) : null));
+export const zeroGrad: GradFn = (_dy, { inputs }) =>
+  inputs.map((x) => (isFloatDtype(x.dtype) ? zerosFor(x) : null));
 
 /** Runs a composition in its own scope, so its intermediates are freed when it returns. */
 export function composed(inputs: readonly Tensor[], fn: () => Tensor): Tensor {
@@ -192,6 +225,8 @@ export function composed(inputs: readonly Tensor[], fn: () => Tensor): Tensor {
 /** Validates a numeric attribute. */
 export function assertNumberAttr(op: string, arg: string, v: unknown): asserts v is number {
   if (typeof v !== 'number') {
-    throw new ArgumentError(`${op}: ${arg} must be a number, got ${v === null ? 'null' : typeof v}`);
+    throw new ArgumentError(
+      `${op}: ${arg} must be a number, got ${v === null ? 'null' : typeof v}`,
+    );
   }
 }

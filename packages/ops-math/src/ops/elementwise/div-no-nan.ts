@@ -16,7 +16,9 @@ import { where } from './where.js';
 export const DivNoNanOp = elementwiseBinary('DivNoNan', {
   grad: (dy, { inputs: [a, b], needsInputGrad }) => [
     needsInputGrad[0] ? reduceToShape(divNoNan(dy, b!), a!.shape) : null,
-    needsInputGrad[1] ? reduceToShape(neg(divNoNan(divNoNan(mul(dy, a!), b!), b!)), b!.shape) : null,
+    needsInputGrad[1]
+      ? reduceToShape(neg(divNoNan(divNoNan(mul(dy, a!), b!), b!)), b!.shape)
+      : null,
   ],
   composite: ([a, b]) =>
     composed([a!, b!], () => {

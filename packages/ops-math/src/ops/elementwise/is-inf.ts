@@ -2,7 +2,11 @@ import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { elementwiseUnary, runUnary } from './common.js';
 
-export const IsInfOp = elementwiseUnary('IsInf', { dtypes: 'any', inferDtype: () => 'bool', nondifferentiable: true });
+export const IsInfOp = elementwiseUnary('IsInf', {
+  dtypes: 'any',
+  inferDtype: () => 'bool',
+  nondifferentiable: true,
+});
 
 /** Whether each element is +Infinity or -Infinity (a bool tensor). */
 export function isInf(x: Arg): Tensor {

@@ -2,7 +2,11 @@ import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { elementwiseUnary, runUnary } from './common.js';
 
-export const IsNaNOp = elementwiseUnary('IsNaN', { dtypes: 'any', inferDtype: () => 'bool', nondifferentiable: true });
+export const IsNaNOp = elementwiseUnary('IsNaN', {
+  dtypes: 'any',
+  inferDtype: () => 'bool',
+  nondifferentiable: true,
+});
 
 /** Whether each element is NaN (a bool tensor; always false for int32 and bool). */
 export function isNaN(x: Arg): Tensor {

@@ -6,10 +6,13 @@ import { mul } from './mul.js';
 import { where } from './where.js';
 
 // leakyRelu'(x) = 1 for x > 0, alpha otherwise.
-export const LeakyReluOp: OpDef<{ alpha: number }> = elementwiseUnary<{ alpha: number }>('LeakyRelu', {
-  dtypes: 'numeric',
-  grad: (dy, { inputs: [x], attrs }) => [where(greater(x!, 0), dy, mul(dy, attrs.alpha))],
-});
+export const LeakyReluOp: OpDef<{ alpha: number }> = elementwiseUnary<{ alpha: number }>(
+  'LeakyRelu',
+  {
+    dtypes: 'numeric',
+    grad: (dy, { inputs: [x], attrs }) => [where(greater(x!, 0), dy, mul(dy, attrs.alpha))],
+  },
+);
 
 /** x for x > 0, alpha·x otherwise (tfjs default alpha = 0.2; int32 stays int32, bool is cast to int32). */
 export function leakyRelu(x: Arg, alpha = 0.2): Tensor {

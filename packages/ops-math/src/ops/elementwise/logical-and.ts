@@ -2,7 +2,10 @@ import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { elementwiseBinary, runBinary } from './common.js';
 
-export const LogicalAndOp = elementwiseBinary('LogicalAnd', { dtypes: 'bool', nondifferentiable: true });
+export const LogicalAndOp = elementwiseBinary('LogicalAnd', {
+  dtypes: 'bool',
+  nondifferentiable: true,
+});
 
 /** a AND b, elementwise with broadcasting (both must be bool, as in tfjs). */
 export function logicalAnd(a: Arg, b: Arg): Tensor {

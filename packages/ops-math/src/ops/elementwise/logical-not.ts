@@ -2,7 +2,10 @@ import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { elementwiseUnary, runUnary } from './common.js';
 
-export const LogicalNotOp = elementwiseUnary('LogicalNot', { dtypes: 'bool', nondifferentiable: true });
+export const LogicalNotOp = elementwiseUnary('LogicalNot', {
+  dtypes: 'bool',
+  nondifferentiable: true,
+});
 
 /** NOT x, elementwise (x must be bool). */
 export function logicalNot(x: Arg): Tensor {

@@ -2,7 +2,10 @@ import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { elementwiseBinary, runBinary } from './common.js';
 
-export const LogicalOrOp = elementwiseBinary('LogicalOr', { dtypes: 'bool', nondifferentiable: true });
+export const LogicalOrOp = elementwiseBinary('LogicalOr', {
+  dtypes: 'bool',
+  nondifferentiable: true,
+});
 
 /** a OR b, elementwise with broadcasting (both must be bool, as in tfjs). */
 export function logicalOr(a: Arg, b: Arg): Tensor {

@@ -9,7 +9,8 @@ import { logicalOr } from './logical-or.js';
 export const LogicalXorOp = elementwiseBinary('LogicalXor', {
   dtypes: 'bool',
   nondifferentiable: true,
-  composite: ([a, b]) => composed([a!, b!], () => logicalAnd(logicalOr(a!, b!), logicalNot(logicalAnd(a!, b!)))),
+  composite: ([a, b]) =>
+    composed([a!, b!], () => logicalAnd(logicalOr(a!, b!), logicalNot(logicalAnd(a!, b!)))),
 });
 
 /** a XOR b, elementwise with broadcasting (both must be bool). */

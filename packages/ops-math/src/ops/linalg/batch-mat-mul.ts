@@ -83,7 +83,10 @@ export const BatchMatMulOp: OpDef<MatMulAttrs> = {
 export function matMul(a: Arg, b: Arg, transposeA = false, transposeB = false): Tensor {
   const [engine, x, y] = binaryOperands('matMul', a, b);
   try {
-    return run(engine, 'BatchMatMul', [x, y], { transposeA: Boolean(transposeA), transposeB: Boolean(transposeB) });
+    return run(engine, 'BatchMatMul', [x, y], {
+      transposeA: Boolean(transposeA),
+      transposeB: Boolean(transposeB),
+    });
   } catch (err) {
     // Leave nothing behind: dispose operands this call converted or cast.
     if (x !== a) x.dispose();

@@ -10,7 +10,13 @@ export function logicalReduceOp(name: string, op: string): OpDef<ReduceAttrs> {
 }
 
 /** Runs Any / All; non-bool inputs are converted to bool (non-zero is true). */
-export function logicalReduce(name: string, op: string, x: Arg, axis: number | number[] | null | undefined, keepDims: boolean): Tensor {
+export function logicalReduce(
+  name: string,
+  op: string,
+  x: Arg,
+  axis: number | number[] | null | undefined,
+  keepDims: boolean,
+): Tensor {
   const r = reduceArgs(op, x, axis);
   const t = r.t.dtype === 'bool' ? r.t : cast(r.t, 'bool');
   return run(r.engine, name, [t], { axes: r.axes, keepDims });

@@ -37,7 +37,8 @@ export function expandReduced(t: Tensor, inputShape: Shape, axes: readonly numbe
  */
 export function checkReduceAttrs(op: string, shape: Shape, attrs: ReduceAttrs): void {
   const { axes } = attrs;
-  if (!Array.isArray(axes)) throw new ArgumentError(`${op}: attr axes must be an array of axes, got ${typeof axes}`);
+  if (!Array.isArray(axes))
+    throw new ArgumentError(`${op}: attr axes must be an array of axes, got ${typeof axes}`);
   const rank = shape.length;
   axes.forEach((a, i) => {
     if (!Number.isInteger(a) || a < 0 || a >= Math.max(rank, 1) || (i > 0 && a <= axes[i - 1]!)) {
@@ -58,7 +59,11 @@ export function reduceShapeRule(op: string) {
 }
 
 /** Definition of a reduction primitive with the common shape rule. */
-export function reduceOp(name: string, op: string, rest: Partial<OpDef<ReduceAttrs>> = {}): OpDef<ReduceAttrs> {
+export function reduceOp(
+  name: string,
+  op: string,
+  rest: Partial<OpDef<ReduceAttrs>> = {},
+): OpDef<ReduceAttrs> {
   return { name, inputNames: ['x'], inferShape: reduceShapeRule(op), ...rest };
 }
 

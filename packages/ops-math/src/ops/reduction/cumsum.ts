@@ -23,11 +23,24 @@ export const CumsumOp: OpDef<ScanAttrs> = {
 };
 
 /** Validated, normalized scan attrs (bool inputs are counted as int32, as in tfjs). */
-export function scanArgs(op: string, x: Arg, axis: number, exclusive: boolean, reverse: boolean): [Tensor, ScanAttrs] {
+export function scanArgs(
+  op: string,
+  x: Arg,
+  axis: number,
+  exclusive: boolean,
+  reverse: boolean,
+): [Tensor, ScanAttrs] {
   const engine = engineOf(x);
   let t = toTensor(engine, x, 'x', op);
   if (t.dtype === 'bool') t = cast(t, 'int32');
-  return [t, { axis: normalizeAxis(op, axis, t.rank), exclusive: Boolean(exclusive), reverse: Boolean(reverse) }];
+  return [
+    t,
+    {
+      axis: normalizeAxis(op, axis, t.rank),
+      exclusive: Boolean(exclusive),
+      reverse: Boolean(reverse),
+    },
+  ];
 }
 
 /**

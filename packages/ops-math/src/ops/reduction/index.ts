@@ -15,6 +15,30 @@ import { SumOp, sum } from './sum.js';
 export { all, any, argMax, argMin, cumprod, cumsum, logSumExp, max, mean, min, prod, sum };
 
 /** Primitives (each has a kernel); mean and logSumExp are compositions of them. */
-export const reductionOps: OpDef[] = [SumOp, MaxOp, MinOp, ProdOp, ArgMaxOp, ArgMinOp, AnyOp, AllOp, CumsumOp, CumprodOp];
+export const reductionOps: OpDef[] = [
+  SumOp,
+  MaxOp,
+  MinOp,
+  ProdOp,
+  ArgMaxOp,
+  ArgMinOp,
+  AnyOp,
+  AllOp,
+  CumsumOp,
+  CumprodOp,
+];
 
-export const reductionMethods = { sum, mean, max, min, prod, logSumExp, argMax, argMin, any, all, cumsum, cumprod };
+export const reductionMethods = {
+  sum,
+  mean,
+  max,
+  min,
+  prod,
+  logSumExp,
+  argMax,
+  argMin,
+  any,
+  all,
+  cumsum,
+  cumprod,
+};

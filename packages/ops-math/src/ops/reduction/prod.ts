@@ -29,7 +29,11 @@ export function prodExcept(x: Tensor, axes: readonly number[]): Tensor {
   const shape = x.shape;
   const first = last[0]!;
   const end = last[last.length - 1]! + 1;
-  const grouped = [sizeFromShape(shape.slice(0, first)), sizeFromShape(shape.slice(first, end)), sizeFromShape(shape.slice(end))];
+  const grouped = [
+    sizeFromShape(shape.slice(0, first)),
+    sizeFromShape(shape.slice(first, end)),
+    sizeFromShape(shape.slice(end)),
+  ];
   const xr = run(e, 'Reshape', [x], { shape: grouped });
   const left = run(e, 'Cumprod', [xr], { axis: 1, exclusive: true, reverse: false });
   const right = run(e, 'Cumprod', [xr], { axis: 1, exclusive: true, reverse: true });

@@ -1,6 +1,14 @@
 /** Helpers shared by the shape and indexing ops. */
 import type { DType, Engine, Tensor } from '@tapegrad/core';
-import { ArgumentError, DTypeError, ShapeError, Tensor as TensorClass, createTensor, engineOf, fmtShape } from '@tapegrad/core';
+import {
+  ArgumentError,
+  DTypeError,
+  ShapeError,
+  Tensor as TensorClass,
+  createTensor,
+  engineOf,
+  fmtShape,
+} from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { run, toTensor } from '../../util.js';
 
@@ -30,7 +38,12 @@ export function maybeReshape(x: Tensor, shape: readonly number[]): Tensor {
 /** Validates that `v` is an integer (an attribute such as a size, a count or a depth). */
 export function assertInt(op: string, arg: string, v: unknown, min = -Infinity): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    const range = min === -Infinity ? 'an integer' : min === 0 ? 'a non-negative integer' : `an integer >= ${min}`;
+    const range =
+      min === -Infinity
+        ? 'an integer'
+        : min === 0
+          ? 'a non-negative integer'
+          : `an integer >= ${min}`;
     throw new ArgumentError(`${op}: ${arg} must be ${range}, got ${String(v)}`);
   }
   return v;
@@ -43,7 +56,9 @@ export function intList(op: string, arg: string, v: unknown, length?: number): n
     throw new ArgumentError(`${op}: ${arg} must be an array of integers, got ${describeValue(v)}`);
   }
   if (length !== undefined && list.length !== length) {
-    throw new ShapeError(`${op}: ${arg} ${fmtShape(list as number[])} must have ${length} entries (one per dimension of x)`);
+    throw new ShapeError(
+      `${op}: ${arg} ${fmtShape(list as number[])} must have ${length} entries (one per dimension of x)`,
+    );
   }
   return [...(list as number[])];
 }
@@ -74,7 +89,9 @@ export function toIndexTensor(engine: Engine, v: Arg, arg: string, op: string): 
   if (v instanceof TensorClass) {
     const t = toTensor(engine, v, arg, op);
     if (t.dtype !== 'int32') {
-      throw new DTypeError(`${op}: ${arg} must be an int32 tensor, got ${t.dtype} (shape ${fmtShape(t.shape)}); cast it with cast(${arg}, 'int32')`);
+      throw new DTypeError(
+        `${op}: ${arg} must be an int32 tensor, got ${t.dtype} (shape ${fmtShape(t.shape)}); cast it with cast(${arg}, 'int32')`,
+      );
     }
     return t;
   }
@@ -82,7 +99,9 @@ export function toIndexTensor(engine: Engine, v: Arg, arg: string, op: string): 
   flatValues(v, flat);
   const bad = flat.find((x) => typeof x !== 'number' || !Number.isInteger(x));
   if (bad !== undefined) {
-    throw new DTypeError(`${op}: ${arg} must hold integers (it is converted to int32), found ${describeValue(bad)}`);
+    throw new DTypeError(
+      `${op}: ${arg} must hold integers (it is converted to int32), found ${describeValue(bad)}`,
+    );
   }
   return createTensor(engine, v, undefined, 'int32', op);
 }

@@ -1,5 +1,13 @@
 import type { OpDef, Tensor } from '@tapegrad/core';
-import { ArgumentError, DTypeError, ShapeError, engineOf, fmtShape, normalizeAxis, upcastType } from '@tapegrad/core';
+import {
+  ArgumentError,
+  DTypeError,
+  ShapeError,
+  engineOf,
+  fmtShape,
+  normalizeAxis,
+  upcastType,
+} from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { cast, run, runMulti, toTensor } from '../../util.js';
 
@@ -14,11 +22,15 @@ export const ConcatOp: OpDef<ConcatAttrs> = {
     if (inputs.length === 0) throw new ShapeError('concat: needs at least one tensor');
     const first = inputs[0]!;
     const rank = first.shape.length;
-    if (rank === 0) throw new ShapeError('concat: tensors[0] is a scalar (rank 0); scalars cannot be concatenated (use stack)');
+    if (rank === 0)
+      throw new ShapeError(
+        'concat: tensors[0] is a scalar (rank 0); scalars cannot be concatenated (use stack)',
+      );
     const ax = normalizeAxis('concat', axis, rank);
     let total = 0;
     inputs.forEach((t, i) => {
-      const ok = t.shape.length === rank && t.shape.every((d, j) => j === ax || d === first.shape[j]);
+      const ok =
+        t.shape.length === rank && t.shape.every((d, j) => j === ax || d === first.shape[j]);
       if (!ok) {
         throw new ShapeError(
           `concat: tensors[${i}] has shape ${fmtShape(t.shape)}, incompatible with tensors[0] ${fmtShape(first.shape)} ` +
@@ -26,7 +38,9 @@ export const ConcatOp: OpDef<ConcatAttrs> = {
         );
       }
       if (t.dtype !== first.dtype) {
-        throw new DTypeError(`concat: tensors[${i}] is ${t.dtype} but tensors[0] is ${first.dtype}; all tensors need the same dtype`);
+        throw new DTypeError(
+          `concat: tensors[${i}] is ${t.dtype} but tensors[0] is ${first.dtype}; all tensors need the same dtype`,
+        );
       }
       total += t.shape[ax]!;
     });
@@ -41,9 +55,12 @@ export const ConcatOp: OpDef<ConcatAttrs> = {
 /** Converts a list of tensors (or values) to tensors of one common dtype. */
 export function toTensorList(op: string, tensors: readonly Arg[], arg = 'tensors'): Tensor[] {
   if (!Array.isArray(tensors)) {
-    throw new ArgumentError(`${op}: ${arg} must be an array of tensors, got ${tensors === null ? 'null' : typeof tensors}`);
+    throw new ArgumentError(
+      `${op}: ${arg} must be an array of tensors, got ${tensors === null ? 'null' : typeof tensors}`,
+    );
   }
-  if (tensors.length === 0) throw new ArgumentError(`${op}: ${arg} must contain at least one tensor`);
+  if (tensors.length === 0)
+    throw new ArgumentError(`${op}: ${arg} must contain at least one tensor`);
   const engine = engineOf(tensors);
   const list = tensors.map((t: Arg, i) => toTensor(engine, t, `${arg}[${i}]`, op));
   const dtype = list.map((t) => t.dtype).reduce(upcastType);
@@ -64,5 +81,8 @@ export function concat(tensors: readonly Arg[], axis = 0): Tensor {
 
 /** Method form (tfjs): `x.concat(y, axis)` or `x.concat([y, z], axis)`. */
 export function concatMethod(x: Tensor, others: Tensor | readonly Tensor[], axis = 0): Tensor {
-  return concat([x, ...(Array.isArray(others) ? (others as readonly Tensor[]) : [others as Tensor])], axis);
+  return concat(
+    [x, ...(Array.isArray(others) ? (others as readonly Tensor[]) : [others as Tensor])],
+    axis,
+  );
 }

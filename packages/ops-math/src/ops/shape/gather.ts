@@ -21,14 +21,23 @@ export const GatherOp: OpDef<GatherAttrs> = {
   inputNames: ['x', 'indices'],
   inferShape([x, indices], { axis, batchDims }) {
     if (indices!.dtype !== 'int32') {
-      throw new DTypeError(`gather: indices must be int32, got ${indices!.dtype} (shape ${fmtShape(indices!.shape)})`);
+      throw new DTypeError(
+        `gather: indices must be int32, got ${indices!.dtype} (shape ${fmtShape(indices!.shape)})`,
+      );
     }
     const xs = x!.shape;
     const is = indices!.shape;
     if (!Number.isInteger(axis) || axis < 0 || axis >= xs.length) {
-      throw new ShapeError(`gather: axis ${axis} is out of range for x ${fmtShape(xs)} (valid: ${-xs.length}..${xs.length - 1})`);
+      throw new ShapeError(
+        `gather: axis ${axis} is out of range for x ${fmtShape(xs)} (valid: ${-xs.length}..${xs.length - 1})`,
+      );
     }
-    if (!Number.isInteger(batchDims) || batchDims < 0 || batchDims > is.length || batchDims > axis) {
+    if (
+      !Number.isInteger(batchDims) ||
+      batchDims < 0 ||
+      batchDims > is.length ||
+      batchDims > axis
+    ) {
       throw new ShapeError(
         `gather: batchDims ${batchDims} is invalid for x ${fmtShape(xs)}, indices ${fmtShape(is)} and axis ${axis} ` +
           `(valid: 0 <= batchDims <= min(axis, rank of indices))`,
@@ -52,7 +61,12 @@ export const GatherOp: OpDef<GatherAttrs> = {
  * dy [b, m, j, i] is moved to [b, j, m, i] and flattened to rows (b, j); the segment of row
  * (b, j) is b_flat * N + indices[b, j]; the [B*N, m, i] sums go back to x's layout.
  */
-function gatherGrad(dy: Tensor, xShape: readonly number[], indices: Tensor, { axis, batchDims }: GatherAttrs): Tensor {
+function gatherGrad(
+  dy: Tensor,
+  xShape: readonly number[],
+  indices: Tensor,
+  { axis, batchDims }: GatherAttrs,
+): Tensor {
   const engine = dy.engine;
   const nB = batchDims;
   const nM = axis - batchDims;
@@ -60,7 +74,12 @@ function gatherGrad(dy: Tensor, xShape: readonly number[], indices: Tensor, { ax
   const nI = xShape.length - axis - 1;
   const range = (from: number, n: number) => Array.from({ length: n }, (_, k) => from + k);
   // dy layout: [b (nB), m (nM), j (nJ), i (nI)] -> [b, j, m, i]
-  const perm = [...range(0, nB), ...range(nB + nM, nJ), ...range(nB, nM), ...range(nB + nM + nJ, nI)];
+  const perm = [
+    ...range(0, nB),
+    ...range(nB + nM, nJ),
+    ...range(nB, nM),
+    ...range(nB + nM + nJ, nI),
+  ];
   const moved = maybeTranspose(dy, perm);
   const batchShape = xShape.slice(0, nB);
   const B = sizeFromShape(batchShape);
@@ -91,9 +110,10 @@ export function gather(x: Arg, indices: Arg, axis = 0, batchDims = 0): Tensor {
   const idx = toIndexTensor(engine, indices, 'indices', 'gather');
   const rank = t.rank;
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new ShapeError(`gather: axis ${axis} is out of range for x ${fmtShape(t.shape)} (valid: ${-rank}..${rank - 1})`);
+    throw new ShapeError(
+      `gather: axis ${axis} is out of range for x ${fmtShape(t.shape)} (valid: ${-rank}..${rank - 1})`,
+    );
   }
   const b = Number.isInteger(batchDims) && batchDims < 0 ? batchDims + idx.rank : batchDims;
   return run(engine, 'Gather', [t, idx], { axis: axis < 0 ? axis + rank : axis, batchDims: b });
 }
-

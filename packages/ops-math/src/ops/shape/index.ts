@@ -8,7 +8,14 @@ import { OneHotOp, oneHot } from './one-hot.js';
 import { PadOp, pad } from './pad.js';
 import { ReshapeOp, reshape } from './reshape.js';
 import { ReverseOp, reverse } from './reverse.js';
-import { GatherNdOp, ScatterNdOp, TensorScatterUpdateOp, gatherND, scatterND, tensorScatterUpdate } from './scatter-nd.js';
+import {
+  GatherNdOp,
+  ScatterNdOp,
+  TensorScatterUpdateOp,
+  gatherND,
+  scatterND,
+  tensorScatterUpdate,
+} from './scatter-nd.js';
 import { SliceOp, slice } from './slice.js';
 import { SplitOp, split } from './split.js';
 import { squeeze } from './squeeze.js';

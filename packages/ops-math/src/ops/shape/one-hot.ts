@@ -18,7 +18,9 @@ export const OneHotOp: OpDef<OneHotAttrs> = {
   nondifferentiable: true,
   inferShape([indices], { depth }) {
     if (indices!.dtype !== 'int32') {
-      throw new DTypeError(`oneHot: indices must be int32, got ${indices!.dtype} (shape ${fmtShape(indices!.shape)})`);
+      throw new DTypeError(
+        `oneHot: indices must be int32, got ${indices!.dtype} (shape ${fmtShape(indices!.shape)})`,
+      );
     }
     assertInt('oneHot', 'depth', depth, 0);
     return [...indices!.shape, depth];
@@ -29,13 +31,22 @@ export const OneHotOp: OpDef<OneHotAttrs> = {
 const DTYPES: readonly DType[] = ['float32', 'int32', 'bool', 'float64'];
 
 /** One-hot encoding of int32 `indices`: shape indices.shape + [depth], dtype int32 by default (as tfjs). */
-export function oneHot(indices: Arg, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
+export function oneHot(
+  indices: Arg,
+  depth: number,
+  onValue = 1,
+  offValue = 0,
+  dtype: DType = 'int32',
+): Tensor {
   const engine = engineOf(indices);
   const idx = toIndexTensor(engine, indices, 'indices', 'oneHot');
   assertInt('oneHot', 'depth', depth, 0);
   if (typeof onValue !== 'number' || typeof offValue !== 'number') {
-    throw new ArgumentError(`oneHot: onValue and offValue must be numbers, got ${typeof onValue} and ${typeof offValue}`);
+    throw new ArgumentError(
+      `oneHot: onValue and offValue must be numbers, got ${typeof onValue} and ${typeof offValue}`,
+    );
   }
-  if (!DTYPES.includes(dtype)) throw new DTypeError(`oneHot: dtype must be one of ${DTYPES.join(', ')}, got ${String(dtype)}`);
+  if (!DTYPES.includes(dtype))
+    throw new DTypeError(`oneHot: dtype must be one of ${DTYPES.join(', ')}, got ${String(dtype)}`);
   return run(engine, 'OneHot', [idx], { depth, onValue, offValue, dtype });
 }

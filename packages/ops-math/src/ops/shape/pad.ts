@@ -41,7 +41,11 @@ export const PadOp: OpDef<PadAttrs> = {
 };
 
 /** Pads x with `constantValue` (default 0): paddings[i] = [before, after] for dimension i. */
-export function pad(x: Arg, paddings: readonly (readonly [number, number] | readonly number[])[], constantValue = 0): Tensor {
+export function pad(
+  x: Arg,
+  paddings: readonly (readonly [number, number] | readonly number[])[],
+  constantValue = 0,
+): Tensor {
   const [engine, t] = toData(x, 'pad');
   if (typeof constantValue !== 'number') {
     throw new ArgumentError(`pad: constantValue must be a number, got ${typeof constantValue}`);

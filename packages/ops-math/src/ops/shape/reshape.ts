@@ -23,8 +23,13 @@ export const ReshapeOp: OpDef<{ shape: number[] }> = {
 export function inferReshape(op: string, shape: Shape, size: number): number[] {
   const out = [...shape];
   const unknown = out.indexOf(-1);
-  if (out.some((d, i) => (d < 0 && i !== unknown) || !Number.isInteger(d)) || out.lastIndexOf(-1) !== unknown) {
-    throw new ShapeError(`${op}: shape ${fmtShape(shape)} may contain non-negative integers and at most one -1`);
+  if (
+    out.some((d, i) => (d < 0 && i !== unknown) || !Number.isInteger(d)) ||
+    out.lastIndexOf(-1) !== unknown
+  ) {
+    throw new ShapeError(
+      `${op}: shape ${fmtShape(shape)} may contain non-negative integers and at most one -1`,
+    );
   }
   if (unknown >= 0) {
     const known = sizeFromShape(out.filter((d) => d !== -1));

@@ -14,8 +14,13 @@ export const ReverseOp: OpDef<ReverseAttrs> = {
   inputNames: ['x'],
   inferShape([x], { axes }) {
     const rank = x!.shape.length;
-    if (axes.some((a) => !Number.isInteger(a) || a < 0 || a >= rank) || new Set(axes).size !== axes.length) {
-      throw new ShapeError(`reverse: axes [${axes.join(',')}] must be distinct axes of x ${fmtShape(x!.shape)} (valid: 0..${rank - 1})`);
+    if (
+      axes.some((a) => !Number.isInteger(a) || a < 0 || a >= rank) ||
+      new Set(axes).size !== axes.length
+    ) {
+      throw new ShapeError(
+        `reverse: axes [${axes.join(',')}] must be distinct axes of x ${fmtShape(x!.shape)} (valid: 0..${rank - 1})`,
+      );
     }
     return x!.shape;
   },

@@ -10,7 +10,9 @@ import { intList, toIndexTensor } from './common.js';
  */
 function checkIndices(op: string, indices: InputSpec, shape: Shape): number {
   if (indices.dtype !== 'int32') {
-    throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype} (shape ${fmtShape(indices.shape)})`);
+    throw new DTypeError(
+      `${op}: indices must be int32, got ${indices.dtype} (shape ${fmtShape(indices.shape)})`,
+    );
   }
   const K = indices.shape[indices.shape.length - 1];
   if (indices.shape.length === 0 || K === undefined || K > shape.length) {
@@ -44,7 +46,10 @@ export const GatherNdOp: OpDef = {
     return sliceShape(indices!.shape, x!.shape, K);
   },
   inferDtype: ([x]) => x!.dtype,
-  grad: (dy, { inputs: [x, indices] }) => [run(dy.engine, 'ScatterNd', [indices!, dy], { shape: [...x!.shape] }), null],
+  grad: (dy, { inputs: [x, indices] }) => [
+    run(dy.engine, 'ScatterNd', [indices!, dy], { shape: [...x!.shape] }),
+    null,
+  ],
 };
 
 /** Zeros of `shape` with updates added at indices (duplicates add up). */
@@ -68,7 +73,9 @@ export const TensorScatterUpdateOp: OpDef = {
     const K = checkIndices('tensorScatterUpdate', indices!, tensor!.shape);
     checkUpdates('tensorScatterUpdate', indices!.shape, updates!.shape, tensor!.shape, K);
     if (updates!.dtype !== tensor!.dtype) {
-      throw new DTypeError(`tensorScatterUpdate: updates are ${updates!.dtype} but tensor is ${tensor!.dtype}; they must match`);
+      throw new DTypeError(
+        `tensorScatterUpdate: updates are ${updates!.dtype} but tensor is ${tensor!.dtype}; they must match`,
+      );
     }
     return tensor!.shape;
   },
@@ -76,7 +83,9 @@ export const TensorScatterUpdateOp: OpDef = {
     const engine = dy.engine;
     return [
       // The replaced positions get no gradient; everything else passes through.
-      needsInputGrad[0] ? run(engine, 'TensorScatterUpdate', [dy, indices!, engine.zeros(updates!.shape, dy.dtype)]) : null,
+      needsInputGrad[0]
+        ? run(engine, 'TensorScatterUpdate', [dy, indices!, engine.zeros(updates!.shape, dy.dtype)])
+        : null,
       null,
       needsInputGrad[2] ? run(engine, 'GatherNd', [dy, indices!]) : null,
     ];
@@ -96,7 +105,8 @@ export function scatterND(indices: Arg, updates: Arg, shape: readonly number[]):
   const idx = toIndexTensor(engine, indices, 'indices', 'scatterND');
   const u = toTensor(engine, updates, 'updates', 'scatterND');
   const s = intList('scatterND', 'shape', shape);
-  if (s.some((d) => d < 0)) throw new ShapeError(`scatterND: shape ${fmtShape(s)} must contain non-negative integers`);
+  if (s.some((d) => d < 0))
+    throw new ShapeError(`scatterND: shape ${fmtShape(s)} must contain non-negative integers`);
   return run(engine, 'ScatterNd', [idx, u], { shape: s });
 }
 
@@ -105,6 +115,12 @@ export function tensorScatterUpdate(tensor: Arg, indices: Arg, updates: Arg): Te
   const engine = engineOf(tensor, indices, updates);
   const t = toTensor(engine, tensor, 'tensor', 'tensorScatterUpdate');
   const idx = toIndexTensor(engine, indices, 'indices', 'tensorScatterUpdate');
-  const u = toTensor(engine, updates, 'updates', 'tensorScatterUpdate', typeof updates === 'number' ? t.dtype : undefined);
+  const u = toTensor(
+    engine,
+    updates,
+    'updates',
+    'tensorScatterUpdate',
+    typeof updates === 'number' ? t.dtype : undefined,
+  );
   return run(engine, 'TensorScatterUpdate', [t, idx, u]);
 }

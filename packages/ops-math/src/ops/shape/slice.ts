@@ -44,10 +44,14 @@ export const SliceOp: OpDef<SliceAttrs> = {
 function listArg(op: string, arg: string, v: unknown, rank: number, fill: number): number[] {
   const list = typeof v === 'number' ? [v] : v;
   if (!Array.isArray(list) || !list.every((d) => typeof d === 'number' && Number.isInteger(d))) {
-    throw new ShapeError(`${op}: ${arg} must be an integer or an array of integers, got ${String(v)}`);
+    throw new ShapeError(
+      `${op}: ${arg} must be an integer or an array of integers, got ${String(v)}`,
+    );
   }
   if (list.length > rank) {
-    throw new ShapeError(`${op}: ${arg} [${list.join(',')}] has more entries than x has dimensions (${rank})`);
+    throw new ShapeError(
+      `${op}: ${arg} [${list.join(',')}] has more entries than x has dimensions (${rank})`,
+    );
   }
   return [...(list as number[]), ...new Array<number>(rank - list.length).fill(fill)];
 }
@@ -57,16 +61,23 @@ function listArg(op: string, arg: string, v: unknown, rank: number, fill: number
  * numbers (for the first dimension) or shorter than the rank (the rest is taken whole);
  * a size of -1 means "to the end of the dimension".
  */
-export function slice(x: Arg, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
+export function slice(
+  x: Arg,
+  begin: number | readonly number[],
+  size?: number | readonly number[],
+): Tensor {
   const [engine, t] = toData(x, 'slice');
   const rank = t.rank;
-  if (rank === 0) throw new ShapeError('slice: x is a scalar (rank 0); slicing needs at least one dimension');
+  if (rank === 0)
+    throw new ShapeError('slice: x is a scalar (rank 0); slicing needs at least one dimension');
   const b = listArg('slice', 'begin', begin, rank, 0);
   const s = listArg('slice', 'size', size ?? -1, rank, -1);
   const resolved = s.map((d, i) => {
     if (d === -1) return Math.max(t.shape[i]! - b[i]!, 0);
     if (d < -1) {
-      throw new ShapeError(`slice: size [${s.join(',')}] has ${d} in dimension ${i}; sizes must be >= 0, or -1 for "to the end"`);
+      throw new ShapeError(
+        `slice: size [${s.join(',')}] has ${d} in dimension ${i}; sizes must be >= 0, or -1 for "to the end"`,
+      );
     }
     return d;
   });

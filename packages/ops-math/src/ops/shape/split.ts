@@ -15,7 +15,11 @@ function splitShapes([x]: readonly InputSpec[], { axis, sizes }: SplitAttrs): Sh
   const shape = x!.shape;
   const ax = normalizeAxis('split', axis, shape.length);
   const total = sizes.reduce((a, b) => a + b, 0);
-  if (sizes.length === 0 || sizes.some((s) => !Number.isInteger(s) || s < 0) || total !== shape[ax]) {
+  if (
+    sizes.length === 0 ||
+    sizes.some((s) => !Number.isInteger(s) || s < 0) ||
+    total !== shape[ax]
+  ) {
     throw new ShapeError(
       `split: sizes [${sizes.join(',')}] must be non-negative integers summing to dimension ${ax} of x ${fmtShape(shape)} (${shape[ax]})`,
     );
@@ -33,7 +37,9 @@ export const SplitOp: OpDef<SplitAttrs> = {
     // The engine expects a single shape for a single output.
     return shapes.length === 1 ? shapes[0]! : shapes;
   },
-  grad: (_dy, { dys, attrs: { axis } }) => [runMulti(dys[0]!.engine, 'Concat', [...dys], { axis })[0]!],
+  grad: (_dy, { dys, attrs: { axis } }) => [
+    runMulti(dys[0]!.engine, 'Concat', [...dys], { axis })[0]!,
+  ],
   composite: ([x], { axis, sizes }) => {
     let offset = 0;
     return sizes.map((s) => {
@@ -51,7 +57,8 @@ export const SplitOp: OpDef<SplitAttrs> = {
  */
 export function split(x: Arg, numOrSizeSplits: number | readonly number[], axis = 0): Tensor[] {
   const [engine, t] = toData(x, 'split');
-  if (t.rank === 0) throw new ShapeError('split: x is a scalar (rank 0); splitting needs at least one dimension');
+  if (t.rank === 0)
+    throw new ShapeError('split: x is a scalar (rank 0); splitting needs at least one dimension');
   const ax = normalizeAxis('split', axis, t.rank);
   const dim = t.shape[ax]!;
   let sizes: number[];
@@ -65,7 +72,10 @@ export function split(x: Arg, numOrSizeSplits: number | readonly number[], axis 
     sizes = new Array<number>(n).fill(dim / n);
   } else {
     const list: unknown = numOrSizeSplits;
-    if (!isArray(list) || list.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < -1)) {
+    if (
+      !isArray(list) ||
+      list.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < -1)
+    ) {
       throw new ShapeError(
         `split: numOrSizeSplits must be a number or an array of non-negative integers (one may be -1), got ${describeValue(list)}`,
       );

@@ -18,7 +18,9 @@ export function stack(tensors: readonly Arg[], axis = 0): Tensor {
     }
   });
   if (!Number.isInteger(axis) || axis < -(rank + 1) || axis > rank) {
-    throw new ShapeError(`stack: axis ${axis} is out of range for tensors of rank ${rank} (valid: ${-(rank + 1)}..${rank})`);
+    throw new ShapeError(
+      `stack: axis ${axis} is out of range for tensors of rank ${rank} (valid: ${-(rank + 1)}..${rank})`,
+    );
   }
   const ax = axis < 0 ? axis + rank + 1 : axis;
   const shape = [...first.shape];
@@ -30,13 +32,19 @@ export function stack(tensors: readonly Arg[], axis = 0): Tensor {
 
 /** Method form (tfjs): `x.stack(y, axis)` or `x.stack([y, z], axis)`. */
 export function stackMethod(x: Tensor, others: Tensor | readonly Tensor[], axis = 0): Tensor {
-  return stack([x, ...(Array.isArray(others) ? (others as readonly Tensor[]) : [others as Tensor])], axis);
+  return stack(
+    [x, ...(Array.isArray(others) ? (others as readonly Tensor[]) : [others as Tensor])],
+    axis,
+  );
 }
 
 /** Splits x along `axis` (default 0) into its slices, removing that dimension. */
 export function unstack(x: Arg, axis = 0): Tensor[] {
   const [engine, t] = toData(x, 'unstack');
-  if (t.rank === 0) throw new ShapeError('unstack: x is a scalar (rank 0); unstacking needs at least one dimension');
+  if (t.rank === 0)
+    throw new ShapeError(
+      'unstack: x is a scalar (rank 0); unstacking needs at least one dimension',
+    );
   const ax = normalizeAxis('unstack', axis, t.rank);
   const n = t.shape[ax]!;
   if (n === 0) return [];

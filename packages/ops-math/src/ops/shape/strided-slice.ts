@@ -35,7 +35,11 @@ export const StridedSliceOp: OpDef<StridedSliceAttrs> = {
       const s = strides[i]!;
       const last = b + (n - 1) * s;
       const ok =
-        Number.isInteger(b) && Number.isInteger(n) && Number.isInteger(s) && s !== 0 && n >= 0 &&
+        Number.isInteger(b) &&
+        Number.isInteger(n) &&
+        Number.isInteger(s) &&
+        s !== 0 &&
+        n >= 0 &&
         (n === 0 || (b >= 0 && b < d && last >= 0 && last < d));
       if (!ok) {
         throw new ShapeError(
@@ -64,8 +68,12 @@ function denseStridedSlice(x: Tensor, { begin, size, strides }: StridedSliceAttr
   const take = size.map((n, i) => Math.min(n * s[i]!, shape[i]! - b[i]!));
   t = run(engine, 'Slice', [t], { begin: b, size: take });
   const tail = size.map((n, i) => n * s[i]! - take[i]!);
-  if (tail.some((p) => p > 0)) t = run(engine, 'Pad', [t], { paddings: tail.map((p) => [0, p]), constantValue: 0 });
-  t = maybeReshape(t, size.flatMap((n, i) => [n, s[i]!]));
+  if (tail.some((p) => p > 0))
+    t = run(engine, 'Pad', [t], { paddings: tail.map((p) => [0, p]), constantValue: 0 });
+  t = maybeReshape(
+    t,
+    size.flatMap((n, i) => [n, s[i]!]),
+  );
   t = run(engine, 'Slice', [t], { begin: t.shape.map(() => 0), size: size.flatMap((n) => [n, 1]) });
   return maybeReshape(t, size);
 }
@@ -102,7 +110,8 @@ export function stridedSlice(
   const rank = shape.length;
   const bg = intArray('begin', begin);
   const en = intArray('end', end);
-  const st = strides === undefined || strides === null ? bg.map(() => 1) : intArray('strides', strides);
+  const st =
+    strides === undefined || strides === null ? bg.map(() => 1) : intArray('strides', strides);
   if (en.length !== bg.length || st.length !== bg.length) {
     throw new ArgumentError(
       `stridedSlice: begin [${bg.join(',')}], end [${en.join(',')}] and strides [${st.join(',')}] must have the same length`,
@@ -110,12 +119,17 @@ export function stridedSlice(
   }
   const masks = { beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask };
   for (const [name, m] of Object.entries(masks)) {
-    if (!Number.isInteger(m) || m < 0) throw new ArgumentError(`stridedSlice: ${name} must be a non-negative integer bit mask, got ${m}`);
+    if (!Number.isInteger(m) || m < 0)
+      throw new ArgumentError(
+        `stridedSlice: ${name} must be a non-negative integer bit mask, got ${m}`,
+      );
   }
   const n = bg.length;
   const ellipses = bg.flatMap((_, i) => (bit(ellipsisMask, i) ? [i] : []));
   if (ellipses.length > 1) {
-    throw new ArgumentError(`stridedSlice: ellipsisMask ${ellipsisMask} has several bits set; at most one ellipsis is allowed`);
+    throw new ArgumentError(
+      `stridedSlice: ellipsisMask ${ellipsisMask} has several bits set; at most one ellipsis is allowed`,
+    );
   }
   // Without an explicit ellipsis, one is implied after the given entries.
   const ellipsisAt = ellipses[0] ?? n;
@@ -151,7 +165,10 @@ export function stridedSlice(
     }
     const d = shape[full]!;
     const s = st[i]!;
-    if (s === 0) throw new ArgumentError(`stridedSlice: strides [${st.join(',')}] has 0 at entry ${i}; strides must be non-zero`);
+    if (s === 0)
+      throw new ArgumentError(
+        `stridedSlice: strides [${st.join(',')}] has 0 at entry ${i}; strides must be non-zero`,
+      );
     if (bit(shrinkAxisMask, i)) {
       const b = bg[i]! < 0 ? bg[i]! + d : bg[i]!;
       if (b < 0 || b >= d) {
@@ -167,7 +184,8 @@ export function stridedSlice(
       const clampIdx = (v: number) => Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
       const b = bit(beginMask, i) ? (s > 0 ? lo : hi) : clampIdx(bg[i]!);
       const e = bit(endMask, i) ? (s > 0 ? hi : lo) : clampIdx(en[i]!);
-      const count = s > 0 ? Math.max(0, Math.ceil((e - b) / s)) : Math.max(0, Math.ceil((b - e) / -s));
+      const count =
+        s > 0 ? Math.max(0, Math.ceil((e - b) / s)) : Math.max(0, Math.ceil((b - e) / -s));
       dBegin.push(count === 0 ? 0 : b);
       dSize.push(count);
       dStride.push(s);
@@ -177,7 +195,11 @@ export function stridedSlice(
   }
   const finalShape = final.map((k) => (k < 0 ? 1 : dSize[k]!));
   return engine.tidy(() => {
-    const sliced = run(engine, 'StridedSlice', [t], { begin: dBegin, size: dSize, strides: dStride });
+    const sliced = run(engine, 'StridedSlice', [t], {
+      begin: dBegin,
+      size: dSize,
+      strides: dStride,
+    });
     return maybeReshape(sliced, finalShape);
   });
 }

@@ -17,7 +17,10 @@ export const TransposeOp: OpDef<TransposeAttrs> = {
     const seen = new Set<number>();
     const ok =
       perm.length === rank &&
-      perm.every((p) => Number.isInteger(p) && p >= 0 && p < rank && !seen.has(p) && seen.add(p) !== undefined);
+      perm.every(
+        (p) =>
+          Number.isInteger(p) && p >= 0 && p < rank && !seen.has(p) && seen.add(p) !== undefined,
+      );
     if (!ok) {
       throw new ShapeError(
         `transpose: perm [${perm.join(',')}] is not a permutation of the ${rank} dimensions of x ${fmtShape(x!.shape)} ` +

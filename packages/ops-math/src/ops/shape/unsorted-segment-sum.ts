@@ -17,7 +17,9 @@ export const UnsortedSegmentSumOp: OpDef<UnsortedSegmentSumAttrs> = {
   inputNames: ['x', 'segmentIds'],
   inferShape([x, ids], { numSegments }) {
     if (ids!.dtype !== 'int32') {
-      throw new DTypeError(`unsortedSegmentSum: segmentIds must be int32, got ${ids!.dtype} (shape ${fmtShape(ids!.shape)})`);
+      throw new DTypeError(
+        `unsortedSegmentSum: segmentIds must be int32, got ${ids!.dtype} (shape ${fmtShape(ids!.shape)})`,
+      );
     }
     assertInt('unsortedSegmentSum', 'numSegments', numSegments, 0);
     const xs = x!.shape;
@@ -28,11 +30,16 @@ export const UnsortedSegmentSumOp: OpDef<UnsortedSegmentSumAttrs> = {
       );
     }
     if (x!.dtype === 'bool') {
-      throw new DTypeError('unsortedSegmentSum: x must be numeric (float32, float64 or int32), got bool; cast it first');
+      throw new DTypeError(
+        'unsortedSegmentSum: x must be numeric (float32, float64 or int32), got bool; cast it first',
+      );
     }
     return [numSegments, ...xs.slice(is.length)];
   },
-  grad: (dy, { inputs: [, ids] }) => [run(dy.engine, 'Gather', [dy, ids!], { axis: 0, batchDims: 0 }), null],
+  grad: (dy, { inputs: [, ids] }) => [
+    run(dy.engine, 'Gather', [dy, ids!], { axis: 0, batchDims: 0 }),
+    null,
+  ],
 };
 
 /**
