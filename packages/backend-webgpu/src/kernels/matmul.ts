@@ -1,14 +1,115 @@
 import type { Kernel } from '@tapegrad/core';
 import { BackendError } from '@tapegrad/core';
-import type { GpuData, WebGPUBackend } from '../backend.js';
+import type { GpuData, Program, WebGPUBackend } from '../backend.js';
 import { program, strides, wgslType } from '../wgsl.js';
 
-const TILE = 16;
+/** Rows and columns of C computed by one workgroup, and the K step staged in workgroup memory. */
+const TILE_M = 64;
+const TILE_N = 64;
+const TILE_K = 16;
+/** 16×16 invocations, each computing a 4×4 block of C (rows ty + 16·i, columns tx + 16·j). */
+const THREADS = 256;
+/** Most workgroups per grid dimension (WebGPU's default maxComputeWorkgroupsPerDimension). */
+const MAX_GROUPS = 65535;
 
 /**
- * BatchMatMul: a tiled GEMM in workgroup memory (16×16 tiles, one output per invocation).
- * Transposes are read in place; batch dims broadcast through per-batch strides (0 where a
- * side has size 1). Key: (dtype, transposes, batch rank).
+ * A register-blocked GEMM C[M × N] = A[M × K] · B[K × N], batched over the grid's z, whose
+ * operands are read and whose result is written through WGSL functions, so that matmul and the
+ * implicit-GEMM convolutions share one tiled loop. `helpers` must define, for element type T:
+ *
+ *   fn a_base(z: u32) -> u32;   fn b_base(z: u32) -> u32;    (per-batch offsets, once per workgroup)
+ *   fn load_a(base: u32, r: u32, k: u32) -> T;               (only called with r < M, k < K)
+ *   fn load_b(base: u32, k: u32, c: u32) -> T;               (only called with k < K, c < N)
+ *   fn store(z: u32, r: u32, c: u32, v: T);                  (only called with r < M, c < N)
+ *
+ * Params: words 0..2 are M, N, K; the helpers read their own words after those.
+ * Each workgroup stages a 64×16 tile of A and a 16×64 tile of B per step (8 KiB of workgroup
+ * memory) and every invocation accumulates 4×4 outputs in registers.
+ */
+export function gemmProgram(opts: {
+  key: string;
+  type: 'f32' | 'i32' | 'u32';
+  inputs: readonly string[];
+  numParams: number;
+  helpers: string;
+}): Program {
+  const t = opts.type;
+  return program({
+    key: `gemm:${opts.key}`,
+    inputs: opts.inputs,
+    output: t,
+    numParams: opts.numParams,
+    helpers: opts.helpers,
+    workgroup: {
+      size: THREADS,
+      shared: `var<workgroup> As: array<${t}, ${TILE_K * TILE_M}>;
+var<workgroup> Bs: array<${t}, ${TILE_K * TILE_N}>;`,
+    },
+    body: `
+  let M = prm(0u); let N = prm(1u); let K = prm(2u);
+  let tx = lid % 16u; let ty = lid / 16u;
+  let row0 = wg.y * ${TILE_M}u; let col0 = wg.x * ${TILE_N}u;
+  let abase = a_base(wg.z); let bbase = b_base(wg.z);
+  var acc: array<vec4<${t}>, 4>;
+  for (var k0 = 0u; k0 < K; k0 = k0 + ${TILE_K}u) {
+    // Stage A (k fastest across invocations) as As[k][m] and B (columns fastest) as Bs[k][n].
+    for (var q = 0u; q < ${(TILE_M * TILE_K) / THREADS}u; q = q + 1u) {
+      let e = lid + q * ${THREADS}u;
+      let ak = e % ${TILE_K}u; let am = e / ${TILE_K}u;
+      var va = ${t}(0);
+      if (row0 + am < M && k0 + ak < K) { va = load_a(abase, row0 + am, k0 + ak); }
+      As[ak * ${TILE_M}u + am] = va;
+      let bn = e % ${TILE_N}u; let bk = e / ${TILE_N}u;
+      var vb = ${t}(0);
+      if (k0 + bk < K && col0 + bn < N) { vb = load_b(bbase, k0 + bk, col0 + bn); }
+      Bs[bk * ${TILE_N}u + bn] = vb;
+    }
+    workgroupBarrier();
+    for (var k = 0u; k < ${TILE_K}u; k = k + 1u) {
+      let b = vec4<${t}>(Bs[k * ${TILE_N}u + tx], Bs[k * ${TILE_N}u + tx + 16u],
+                        Bs[k * ${TILE_N}u + tx + 32u], Bs[k * ${TILE_N}u + tx + 48u]);
+      acc[0] = acc[0] + As[k * ${TILE_M}u + ty] * b;
+      acc[1] = acc[1] + As[k * ${TILE_M}u + ty + 16u] * b;
+      acc[2] = acc[2] + As[k * ${TILE_M}u + ty + 32u] * b;
+      acc[3] = acc[3] + As[k * ${TILE_M}u + ty + 48u] * b;
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 4u; i = i + 1u) {
+    let r = row0 + ty + 16u * i;
+    if (r >= M) { break; }
+    for (var j = 0u; j < 4u; j = j + 1u) {
+      let c = col0 + tx + 16u * j;
+      if (c < N) { store(wg.z, r, c, acc[i][j]); }
+    }
+  }`,
+  });
+}
+
+/** Runs a gemmProgram: params start with M, N, K; `batch` workgroup layers along z. */
+export function runGemm(
+  backend: WebGPUBackend,
+  op: string,
+  prog: Program,
+  inputs: readonly GpuData[],
+  out: GpuData,
+  params: readonly number[],
+  batch = 1,
+): void {
+  const [m, n] = params as [number, number];
+  const groups: [number, number, number] = [Math.ceil(n / TILE_N), Math.ceil(m / TILE_M), batch];
+  if (groups.some((g) => g > MAX_GROUPS)) {
+    throw new BackendError(
+      `webgpu: ${op} needs a grid of ${groups.join('×')} workgroups (${m}×${n} outputs in ` +
+        `${TILE_M}×${TILE_N} tiles, ${batch} batches); at most ${MAX_GROUPS} per dimension is supported`,
+    );
+  }
+  backend.run(prog, inputs, out, params, groups);
+}
+
+/**
+ * BatchMatMul on the register-blocked GEMM. Transposes are read in place; batch dims broadcast
+ * through per-batch strides (0 where a side has size 1). Key: (dtype, transposes, batch rank).
  */
 export const BatchMatMul: Kernel<{ transposeA: boolean; transposeB: boolean }, WebGPUBackend> = ({
   inputs: [a, b],
@@ -27,10 +128,6 @@ export const BatchMatMul: Kernel<{ transposeA: boolean; transposeB: boolean }, W
   const batchShape = outShape.slice(0, -2);
   const rb = batchShape.length;
   const batch = batchShape.reduce((x, y) => x * y, 1);
-  if (batch > 65535)
-    throw new BackendError(
-      `webgpu: BatchMatMul with ${batch} batches (max 65535) is not supported yet`,
-    );
   const batchStrides = (shape: readonly number[], block: number): number[] => {
     const bshape = shape.slice(0, -2);
     const st = strides(bshape).map((s) => s * block);
@@ -43,54 +140,41 @@ export const BatchMatMul: Kernel<{ transposeA: boolean; transposeB: boolean }, W
   const params = [M, N, K, ...batchShape, ...batchStrides(as, M * K), ...batchStrides(bs, K * N)];
   const t = wgslType(o!.dtype);
   const out = backend.alloc(o!);
-  const loadA = tA ? `in0[aoff + k * M + r]` : `in0[aoff + r * K + k]`;
-  const loadB = tB ? `in1[boff + c * K + k]` : `in1[boff + k * N + c]`;
-  const prog = program({
-    key: `matmul:${t}:${tA ? 1 : 0}${tB ? 1 : 0}:${rb}`,
-    inputs: [t, t],
-    output: t,
-    numParams: params.length,
-    workgroup: {
-      size: TILE * TILE,
-      shared: `var<workgroup> As: array<${t}, ${TILE * TILE}>;\nvar<workgroup> Bs: array<${t}, ${TILE * TILE}>;`,
-    },
-    helpers: `
-fn load_a(aoff: u32, r: u32, k: u32, M: u32, K: u32) -> ${t} { return ${loadA}; }
-fn load_b(boff: u32, k: u32, c: u32, K: u32, N: u32) -> ${t} { return ${loadB}; }`,
-    body: `
-  let M = prm(0u); let N = prm(1u); let K = prm(2u);
-  let lx = lid % ${TILE}u; let ly = lid / ${TILE}u;
-  let row = wg.y * ${TILE}u + ly; let col = wg.x * ${TILE}u + lx;
-  var rem = wg.z; var aoff = 0u; var boff = 0u;
+  // Offset of batch z's matrix in an operand: z decomposed over the batch dims, times its strides.
+  const baseOf = (first: number) => `
+  var rem = z; var off = 0u;
   for (var d: i32 = ${rb - 1}; d >= 0; d = d - 1) {
     let dim = prm(3u + u32(d));
-    let co = rem % dim;
+    off = off + (rem % dim) * prm(${first}u + u32(d));
     rem = rem / dim;
-    aoff = aoff + co * prm(${3 + rb}u + u32(d));
-    boff = boff + co * prm(${3 + 2 * rb}u + u32(d));
   }
-  var acc: ${t} = ${t}(0);
-  for (var t0 = 0u; t0 < K; t0 = t0 + ${TILE}u) {
-    let ka = t0 + lx;
-    var va: ${t} = ${t}(0);
-    if (row < M && ka < K) { va = load_a(aoff, row, ka, M, K); }
-    As[ly * ${TILE}u + lx] = va;
-    let kb = t0 + ly;
-    var vb: ${t} = ${t}(0);
-    if (kb < K && col < N) { vb = load_b(boff, kb, col, K, N); }
-    Bs[ly * ${TILE}u + lx] = vb;
-    workgroupBarrier();
-    for (var k = 0u; k < ${TILE}u; k = k + 1u) {
-      acc = acc + As[ly * ${TILE}u + k] * Bs[k * ${TILE}u + lx];
-    }
-    workgroupBarrier();
-  }
-  if (row < M && col < N) { out[wg.z * M * N + row * N + col] = acc; }`,
+  return off;`;
+  const prog = gemmProgram({
+    key: `matmul:${t}:${tA ? 1 : 0}${tB ? 1 : 0}:${rb}`,
+    type: t,
+    inputs: [t, t],
+    numParams: params.length,
+    helpers: `
+fn a_base(z: u32) -> u32 {${baseOf(3 + rb)}
+}
+fn b_base(z: u32) -> u32 {${baseOf(3 + 2 * rb)}
+}
+fn load_a(base: u32, r: u32, k: u32) -> ${t} {
+  return in0[base + ${tA ? 'k * prm(0u) + r' : 'r * prm(2u) + k'}];
+}
+fn load_b(base: u32, k: u32, c: u32) -> ${t} {
+  return in1[base + ${tB ? 'c * prm(2u) + k' : 'k * prm(1u) + c'}];
+}
+fn store(z: u32, r: u32, c: u32, v: ${t}) { out[(z * prm(0u) + r) * prm(1u) + c] = v; }`,
   });
-  backend.run(prog, [a!.dataId as GpuData, b!.dataId as GpuData], out, params, [
-    Math.ceil(N / TILE),
-    Math.ceil(M / TILE),
+  runGemm(
+    backend,
+    'BatchMatMul',
+    prog,
+    [a!.dataId as GpuData, b!.dataId as GpuData],
+    out,
+    params,
     batch,
-  ]);
+  );
   return { dataId: out, shape: outShape, dtype: o!.dtype };
 };
