@@ -1,5 +1,6 @@
 import type { Kernel } from '@tapegrad/core';
 import type { WebGPUBackend } from '../backend.js';
+import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { layoutKernels } from './layout.js';
 import { BatchMatMul } from './matmul.js';
@@ -11,4 +12,5 @@ export const webgpuKernels: Record<string, Kernel<never, WebGPUBackend>> = {
   ...reduceKernels,
   ...layoutKernels,
   BatchMatMul,
+  ...convKernels,
 };

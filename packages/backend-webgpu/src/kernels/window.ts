@@ -1,0 +1,153 @@
+/**
+ * Window geometry of the conv, depthwise and pooling kernels, always in 3-D (a 2-D op has
+ * depth 1) so one shader serves Conv2D and Conv3D, MaxPool and MaxPool3D. Output sizes and
+ * padding come from @tapegrad/ops-conv's `computeGeometry`, the rule the op definitions use
+ * for shape inference, so every backend agrees on where each window starts. The geometry
+ * travels as 20 uniform words, so a new shape reuses the pipeline.
+ */
+import type { Shape } from '@tapegrad/core';
+import type { DimRoundingMode, PadSpec } from '@tapegrad/ops-conv';
+import { computeGeometry } from '@tapegrad/ops-conv';
+
+export interface WindowAttrs {
+  strides: number[];
+  dilations?: number[];
+  pad: PadSpec;
+  dimRoundingMode?: DimRoundingMode;
+}
+
+/** Words of a geometry block in a program's params. */
+export const GEO_WORDS = 20;
+
+/** Field order of the WGSL `Geo` struct and of `windowParams`. */
+const FIELDS = [
+  'n',
+  'id',
+  'ih',
+  'iw',
+  'c',
+  'od',
+  'oh',
+  'ow',
+  'fd',
+  'fh',
+  'fw',
+  'sd',
+  'sh',
+  'sw',
+  'dd',
+  'dh',
+  'dw',
+  'pd',
+  'pt',
+  'pl',
+] as const;
+
+/** Geometry of a window of `filterSize` slid over a channels-last input of `xShape`. */
+export interface Window {
+  /** Batch, then input depth, height, width, channels, output depth, height, width, ... (FIELDS). */
+  params: number[];
+  /** Number of output positions (batch × output spatial size). */
+  outPositions: number;
+  /** Number of input positions (batch × input spatial size). */
+  inPositions: number;
+  /** Number of window taps (filter spatial size). */
+  taps: number;
+}
+
+/** The geometry of sliding a window of `filterSize` over channels-last `xShape` (validated, naming `op`). */
+export function windowOf(
+  op: string,
+  xShape: Shape,
+  filterSize: readonly number[],
+  attrs: WindowAttrs,
+): Window {
+  const r = xShape.length - 2;
+  const dilations = attrs.dilations ?? new Array<number>(r).fill(1);
+  const g = computeGeometry(
+    op,
+    xShape.slice(1, r + 1),
+    filterSize,
+    attrs.strides,
+    dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  // A leading depth of 1 for 2-D ops.
+  const to3 = (list: readonly number[], fill: number) => [
+    ...new Array<number>(3 - r).fill(fill),
+    ...list,
+  ];
+  const inS = to3(xShape.slice(1, r + 1), 1);
+  const outS = to3(g.outSize, 1);
+  const fS = to3(filterSize, 1);
+  const n = xShape[0]!;
+  const prod = (l: readonly number[]) => l.reduce((a, b) => a * b, 1);
+  return {
+    params: [
+      n,
+      ...inS,
+      xShape[r + 1]!,
+      ...outS,
+      ...fS,
+      ...to3(attrs.strides, 1),
+      ...to3(dilations, 1),
+      ...to3(g.padBefore, 0),
+    ],
+    outPositions: n * prod(outS),
+    inPositions: n * prod(inS),
+    taps: prod(fS),
+  };
+}
+
+/**
+ * WGSL of the geometry block at param word `offset`: `struct Geo` (i32 fields named as in
+ * FIELDS), `geo()`, and the decomposition of a flat output or input position into
+ * (batch, depth, height, width).
+ */
+export function windowWgsl(offset: number): string {
+  return `
+struct Geo { ${FIELDS.map((f) => `${f}: i32`).join(', ')} }
+fn geo() -> Geo {
+  return Geo(${FIELDS.map((_, i) => `prmi(${offset + i}u)`).join(', ')});
+}
+/** (batch, depth, height, width) of output position p. */
+fn out_pos(g: Geo, p: i32) -> vec4<i32> {
+  let w = p % g.ow; let q = p / g.ow; let h = q % g.oh; let q2 = q / g.oh;
+  return vec4<i32>(q2 / g.od, q2 % g.od, h, w);
+}
+/** (batch, depth, height, width) of input position p. */
+fn in_pos(g: Geo, p: i32) -> vec4<i32> {
+  let w = p % g.iw; let q = p / g.iw; let h = q % g.ih; let q2 = q / g.ih;
+  return vec4<i32>(q2 / g.id, q2 % g.id, h, w);
+}
+/** Input position of (batch, depth, height, width). */
+fn in_index(g: Geo, z: vec4<i32>) -> i32 { return ((z.x * g.id + z.y) * g.ih + z.z) * g.iw + z.w; }
+/** Output position of (batch, depth, height, width). */
+fn out_index(g: Geo, o: vec4<i32>) -> i32 { return ((o.x * g.od + o.y) * g.oh + o.z) * g.ow + o.w; }
+/** Tap t (filter order: depth, height, width) as (kd, kh, kw). */
+fn tap_of(g: Geo, t: i32) -> vec3<i32> {
+  return vec3<i32>(t / (g.fh * g.fw), (t / g.fw) % g.fh, t % g.fw);
+}
+/** Where tap k of the window of output o reads the input (batch, depth, height, width). */
+fn tap_pos(g: Geo, o: vec4<i32>, k: vec3<i32>) -> vec4<i32> {
+  return vec4<i32>(o.x, o.y * g.sd - g.pd + k.x * g.dd, o.z * g.sh - g.pt + k.y * g.dh,
+                   o.w * g.sw - g.pl + k.z * g.dw);
+}
+fn inside(g: Geo, z: vec4<i32>) -> bool {
+  return z.y >= 0 && z.y < g.id && z.z >= 0 && z.z < g.ih && z.w >= 0 && z.w < g.iw;
+}
+/**
+ * The output whose tap k reads input z (the inverse of tap_pos): (depth, height, width, 1), or
+ * all -1 when there is none (z + padding − tap offset off the stride grid or outside the output).
+ */
+fn source_of(g: Geo, z: vec4<i32>, k: vec3<i32>) -> vec4<i32> {
+  let nd = z.y + g.pd - k.x * g.dd; let nh = z.z + g.pt - k.y * g.dh; let nw = z.w + g.pl - k.z * g.dw;
+  if (nd < 0 || nh < 0 || nw < 0 || nd % g.sd != 0 || nh % g.sh != 0 || nw % g.sw != 0) {
+    return vec4<i32>(-1);
+  }
+  let o = vec3<i32>(nd / g.sd, nh / g.sh, nw / g.sw);
+  if (o.x >= g.od || o.y >= g.oh || o.z >= g.ow) { return vec4<i32>(-1); }
+  return vec4<i32>(o, 1);
+}`;
+}
