@@ -6,4 +6,6 @@ export default defineConfig({
   base: './',
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1500 },
   server: { host: '127.0.0.1' },
+  // Error classes keep their names (`ShapeError: …`) in the minified bundle.
+  esbuild: { keepNames: true },
 });

@@ -1,5 +1,6 @@
 import * as tg from 'tapegrad';
 import type { Tensor } from 'tapegrad';
+import { compileUserCode, errorLine, errorMessage, withCapturedConsole } from './user-code.js';
 
 /** A recorded op (core's TapeNode, reached through `tensor.node`). */
 type TapeNode = NonNullable<Tensor['node']>;
@@ -43,6 +44,8 @@ export interface RunOutcome {
   graph: TapeGraph | null;
   logs: string[];
   error: string | null;
+  /** The line of the code where the error was thrown (1-based), when the stack gives one. */
+  errorLine: number | null;
 }
 
 const labels = new WeakMap<Tensor, string>();
@@ -197,61 +200,35 @@ export function traceBackward(out: Tensor): TapeGraph {
   return graph;
 }
 
-/** Formats console arguments the way the browser console would, tensors included. */
-function format(args: unknown[]): string {
-  return args
-    .map((a) => {
-      if (a instanceof tg.Tensor) return a.toString();
-      if (typeof a === 'string') return a;
-      if (a instanceof Error) return a.message;
-      try {
-        return JSON.stringify(a);
-      } catch {
-        return String(a);
-      }
-    })
-    .join(' ');
-}
-
 /**
  * Runs user code with `tg` (and `label`) in scope; the code returns the output tensor.
  * Console output (log/info/warn, and `t.print()`) is captured.
  */
 export function runCode(code: string): RunOutcome {
   const logs: string[] = [];
-  const saved = { log: console.log, info: console.info, warn: console.warn };
-  console.log = (...args: unknown[]) => void logs.push(format(args));
-  console.info = console.log;
-  console.warn = (...args: unknown[]) => void logs.push(`warning: ${format(args)}`);
   try {
-    // Running the user's code is the point of a playground.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const fn = new Function('tg', 'label', `"use strict";\n${code}`) as (
-      tgArg: typeof tg,
-      labelArg: typeof label,
-    ) => unknown;
-    const graph = tg.tidy(() => {
-      const out = fn(tg, label);
-      if (!(out instanceof tg.Tensor)) {
-        throw new Error(
-          `the code must return the output tensor (got ${out === undefined ? 'undefined' : typeof out})`,
-        );
-      }
-      const g = traceBackward(out);
-      if (!out.requiresGrad) {
-        logs.push(
-          'note: the output does not require grad (no leaf has requiresGrad), so no gradients',
-        );
-      } else if (out.size !== 1) {
-        logs.push(`note: the output has shape [${out.shape.join(',')}]: backward of its sum`);
-      }
-      return g;
-    });
-    return { graph, logs, error: null };
+    const fn = compileUserCode(code);
+    const graph = withCapturedConsole(logs, () =>
+      tg.tidy(() => {
+        const out = fn(tg, label);
+        if (!(out instanceof tg.Tensor)) {
+          throw new Error(
+            `the code must return the output tensor (got ${out === undefined ? 'undefined' : typeof out})`,
+          );
+        }
+        const g = traceBackward(out);
+        if (!out.requiresGrad) {
+          logs.push(
+            'note: the output does not require grad (no leaf has requiresGrad), so no gradients',
+          );
+        } else if (out.size !== 1) {
+          logs.push(`note: the output has shape [${out.shape.join(',')}]: backward of its sum`);
+        }
+        return g;
+      }),
+    );
+    return { graph, logs, error: null, errorLine: null };
   } catch (e) {
-    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return { graph: null, logs, error: message };
-  } finally {
-    Object.assign(console, saved);
+    return { graph: null, logs, error: errorMessage(e), errorLine: errorLine(e) };
   }
 }

@@ -1,5 +1,7 @@
 /** What a shared URL restores. */
 export interface UrlState {
+  /** The open tab (null: the default, the tape). */
+  tab: string | null;
   preset: string | null;
   code: string | null;
 }
@@ -15,14 +17,16 @@ const fromBase64Url = (s: string): string => {
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 };
 
-/** `#preset=fxy&code=<base64url utf-8>`; code is left out when it equals the preset's. */
+/** `#tab=train&preset=fxy&code=<base64url utf-8>`; code is left out when it equals the preset's. */
 export function encodeHash(state: UrlState): string {
   const params = new URLSearchParams();
+  if (state.tab) params.set('tab', state.tab);
   if (state.preset) params.set('preset', state.preset);
   if (state.code !== null) params.set('code', toBase64Url(state.code));
   return `#${params.toString()}`;
 }
 
+/** The inverse of `encodeHash`; a malformed `code` reads as none. */
 export function decodeHash(hash: string): UrlState {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   let code: string | null = null;
@@ -34,5 +38,5 @@ export function decodeHash(hash: string): UrlState {
       code = null;
     }
   }
-  return { preset: params.get('preset'), code };
+  return { tab: params.get('tab'), preset: params.get('preset'), code };
 }

@@ -67,6 +67,8 @@ interface State {
   grads: Record<string, number[] | null>;
   values: Record<string, number[]>;
   lastError: string | null;
+  errorLine: number | null;
+  tab: string;
   order: string[];
   step: number;
   chainText: string;
@@ -75,6 +77,24 @@ interface State {
 
 const getState = (page: Page): Promise<State> =>
   page.evaluate(() => JSON.parse(JSON.stringify(window.__playground)) as State);
+
+/** Replaces the CodeMirror document, as a user would (select all, then type/paste). */
+async function setCode(page: Page, code: string): Promise<void> {
+  await page.click('#code .cm-content');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(code);
+}
+
+/** The text CodeMirror shows. */
+const editorText = async (page: Page): Promise<string> =>
+  (await page.locator('#code .cm-line').allInnerTexts()).join('\n');
+
+async function runAndWait(page: Page, how: 'button' | 'keys' = 'button'): Promise<void> {
+  const before = (await getState(page)).runCount;
+  if (how === 'button') await page.click('#run');
+  else await page.keyboard.press('ControlOrMeta+Enter');
+  await page.waitForFunction((n) => window.__playground.runCount > n, before);
+}
 
 describe.skipIf(!haveChromium)('playground in chromium', () => {
   let browser: Browser;
@@ -195,14 +215,13 @@ describe.skipIf(!haveChromium)('playground in chromium', () => {
     await shot(page, '3-wx-graph');
   });
 
-  it('editing the code and running it updates the graph; errors are shown', async () => {
+  it('editing the code in CodeMirror and running it updates the graph; errors are shown inline', async () => {
     const code =
       "const a = label(tg.scalar(2).requiresGrad_(), 'a');\nreturn a.mul(a).mul(a); // a³";
-    await page.fill('#code', code);
-    const before = (await getState(page)).runCount;
-    await page.click('#run');
-    await page.waitForFunction((n) => window.__playground.runCount > n, before);
-    const s = await getState(page);
+    await setCode(page, code);
+    await runAndWait(page, 'keys'); // Ctrl/Cmd-Enter
+    let s = await getState(page);
+    expect(s.code).toBe(code);
     expect(s.lastError).toBeNull();
     expect(s.preset).toBeNull();
     expect(s.tapeEntries).toBe(2);
@@ -211,26 +230,49 @@ describe.skipIf(!haveChromium)('playground in chromium', () => {
     expect(await page.locator('svg g.node[data-kind="leaf"]').count()).toBe(1);
     await shot(page, '4-edited-code');
 
-    await page.fill('#code', 'return tg.tensor([1, 2]).add(tg.tensor([1, 2, 3]));');
-    await page.click('#run');
-    await page.waitForFunction(() => window.__playground.lastError !== null);
-    expect((await getState(page)).lastError).toMatch(/shape/i);
+    // The error is thrown by the op on line 3: marked there, with the message.
+    await setCode(
+      page,
+      '// broadcasting [2] with [3] fails\nconst a = tg.tensor([1, 2]);\nreturn a.add(tg.tensor([1, 2, 3]));',
+    );
+    await runAndWait(page);
+    s = await getState(page);
+    expect(s.lastError).toMatch(/^ShapeError: add: shapes of a \[2\] and b \[3\]/);
+    expect(s.errorLine).toBe(3);
     expect(await page.locator('#error').isVisible()).toBe(true);
+    expect(await page.locator('#error').textContent()).toMatch(/^line 3: .*shape/i);
+    // CodeMirror's lint: a gutter marker and the line's range underlined.
+    await expect.poll(() => page.locator('#code .cm-lint-marker-error').count()).toBe(1);
+    expect(await page.locator('#code .cm-lintRange-error').textContent()).toBe(
+      'return a.add(tg.tensor([1, 2, 3]));',
+    );
     await shot(page, '5-error');
     // The graph of the last good run stays.
     expect(await page.locator('svg g.node[data-kind="op"]').count()).toBe(2);
-    await page.fill('#code', code);
-    await page.click('#run');
-    await page.waitForFunction(() => window.__playground.lastError === null);
+
+    // A runtime error of the user's own code is placed too; a syntax error has only a message.
+    await setCode(page, 'const a = 1;\nconst b = a.nope();\nreturn b;');
+    await runAndWait(page);
+    expect((await getState(page)).errorLine).toBe(2);
+    await setCode(page, 'return (;');
+    await runAndWait(page);
+    s = await getState(page);
+    expect(s.lastError).toMatch(/^SyntaxError/);
+    expect(s.errorLine).toBeNull();
+
+    await setCode(page, code);
+    await runAndWait(page);
+    expect((await getState(page)).lastError).toBeNull();
+    expect(await page.locator('#code .cm-lint-marker-error').count()).toBe(0);
   });
 
-  it('the share URL restores the code', async () => {
+  it('the share URL restores the code and the tab', async () => {
     const { shareUrl, code } = await getState(page);
     expect(shareUrl).toContain('#');
     const other = await open(shareUrl);
     const s = await getState(other);
     expect(s.code).toBe(code);
-    expect(await other.inputValue('#code')).toBe(code);
+    expect(await editorText(other)).toBe(code);
     expect(s.grads.a).toEqual([12]);
     await shot(other, '6-shared-url');
     await other.close();
@@ -238,6 +280,36 @@ describe.skipIf(!haveChromium)('playground in chromium', () => {
     const preset = await open(`${baseUrl}#preset=wx`);
     expect((await getState(preset)).grads.w).toEqual([6, 28]);
     await preset.close();
+  });
+
+  it('gradcheck passes on the seed function, per input, in float64', async () => {
+    await page.selectOption('#preset', 'fxy');
+    await page.waitForFunction(() => window.__playground.preset === 'fxy');
+    await page.click('#gradcheck');
+    await page.waitForFunction(() => window.__playground.gradcheck !== null);
+    const { gradcheck } = await page.evaluate(() => ({
+      gradcheck: window.__playground.gradcheck!,
+    }));
+    expect(gradcheck.error).toBeNull();
+    expect(gradcheck.dtype).toBe('float64');
+    expect(gradcheck.rows.map((r) => r.label)).toEqual(['x', 'y']);
+    for (const r of gradcheck.rows) {
+      expect(r.ok).toBe(true);
+      expect(r.maxAbsError).toBeLessThan(1e-6);
+    }
+    expect(gradcheck.ok).toBe(true);
+    expect(await page.locator('table.gradcheck tbody tr').count()).toBe(2);
+    expect(await page.locator('table.gradcheck caption').textContent()).toMatch(/^pass/);
+    await shot(page, '7-gradcheck');
+
+    // A wrong gradient fails: sign() gets Identity's gradient (1) instead of 0.
+    await setCode(
+      page,
+      "const x = label(tg.tensor([0.5, -2]).requiresGrad_(), 'x');\nreturn tg.withGradientOverride({ Sign: 'Identity' }, () => tg.sign(x).mul(x));",
+    );
+    await page.click('#gradcheck');
+    await page.waitForFunction(() => window.__playground.gradcheck?.ok === false);
+    expect(await page.locator('table.gradcheck td.fail').count()).toBe(1);
   });
 
   it('logs no console errors', () => {
