@@ -1,8 +1,10 @@
 import { convConformance } from '@tapegrad/ops-conv/testing';
-import { webgpuEngine, withWebGPU } from './webgpu-env.js';
+import { wgslConvEngine } from './conv-strict-env.js';
+import { withWebGPU } from './webgpu-env.js';
 
-// Conv ops have no WGSL kernels yet: they fall back to the CPU backend (data moves through
-// synchronous reads in Node). The suite holds that path to the same numbers.
+// The conv family runs its WGSL kernels: the engine's host kernels for those ops throw unless
+// float64 is involved (the float64 finite-difference gradchecks stay on the host), and a
+// fallback to the cpu backend is an error.
 await withWebGPU('ops-conv conformance on webgpu', () =>
-  convConformance({ backend: 'webgpu', createEngine: webgpuEngine }),
+  convConformance({ backend: 'webgpu', createEngine: wgslConvEngine }),
 );

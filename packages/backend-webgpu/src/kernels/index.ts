@@ -1,9 +1,11 @@
 import type { Kernel } from '@tapegrad/core';
 import type { WebGPUBackend } from '../backend.js';
 import { convKernels } from './conv.js';
+import { depthwiseKernels } from './depthwise.js';
 import { elementwiseKernels } from './elementwise.js';
 import { layoutKernels } from './layout.js';
 import { BatchMatMul } from './matmul.js';
+import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
 
 /** Every WGSL kernel of the backend, keyed by op name. */
@@ -13,4 +15,6 @@ export const webgpuKernels: Record<string, Kernel<never, WebGPUBackend>> = {
   ...layoutKernels,
   BatchMatMul,
   ...convKernels,
+  ...depthwiseKernels,
+  ...poolKernels,
 };
