@@ -3,6 +3,7 @@ import type { WasmKernel } from '../backend.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { hosted } from './hosted.js';
+import { layoutKernels } from './layout.js';
 import { matmulKernels } from './matmul.js';
 import { reduceKernels } from './reduce.js';
 
@@ -12,6 +13,7 @@ export const acceleratedKernels: Record<string, WasmKernel> = {
   ...elementwiseKernels,
   ...reduceKernels,
   ...convKernels,
+  ...layoutKernels,
 };
 
 /** Names of the ops this backend accelerates (float32). */
