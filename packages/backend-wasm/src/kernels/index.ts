@@ -2,6 +2,7 @@ import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmKernel } from '../backend.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
+import { gatherKernels } from './gather.js';
 import { hosted } from './hosted.js';
 import { layoutKernels } from './layout.js';
 import { matmulKernels } from './matmul.js';
@@ -14,6 +15,7 @@ export const acceleratedKernels: Record<string, WasmKernel> = {
   ...reduceKernels,
   ...convKernels,
   ...layoutKernels,
+  ...gatherKernels,
 };
 
 /** Names of the ops this backend accelerates (float32). */
