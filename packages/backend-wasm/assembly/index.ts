@@ -8,6 +8,7 @@ export { gemm, gemmBatch, gemmWorkspaceBytes } from './gemm';
 export { unary, binary } from './elementwise';
 export { reduce, softmaxRows } from './reduce';
 export { im2col, col2im } from './im2col';
+export { unaryMath } from './transcendental';
 export { copyStrided, transposeTiled, fillElements } from './layout';
 export { firstOutOfRange, ndRows, gatherRows, scatterRows, scatterAddRows, oneHot } from './gather';
 

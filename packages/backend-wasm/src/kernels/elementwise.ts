@@ -31,7 +31,8 @@ const BINARY = {
 /** Broadcast rows shorter than this run the CPU kernel (one wasm call per row would cost more). */
 const MIN_ROW = 16;
 
-function cpu(name: string): WasmKernel {
+/** The CPU backend's kernel of `name`, run on the wasm memory (other dtypes, unsupported layouts). */
+export function cpuFallback(name: string): WasmKernel {
   const kernel = cpuKernels[name];
   if (!kernel) throw new Error(`backend-wasm: the CPU backend has no kernel '${name}'`);
   return hosted(kernel);
@@ -58,7 +59,7 @@ function unaryKernel(name: keyof typeof UNARY): WasmKernel {
     );
     return out;
   };
-  return float32Or(fast, cpu(name));
+  return float32Or(fast, cpuFallback(name));
 }
 
 function binaryKernel(name: keyof typeof BINARY): WasmKernel {
@@ -88,7 +89,7 @@ function binaryKernel(name: keyof typeof BINARY): WasmKernel {
     const shape = spec!.shape;
     return shape.length > 0 && shape[shape.length - 1]! >= MIN_ROW;
   };
-  return float32Or(fast, cpu(name), rowsLongEnough);
+  return float32Or(fast, cpuFallback(name), rowsLongEnough);
 }
 
 /** AddN: a chain of SIMD adds into the output. */
@@ -113,7 +114,7 @@ export const elementwiseKernels: Record<string, WasmKernel> = {
   ...Object.fromEntries(
     (Object.keys(BINARY) as (keyof typeof BINARY)[]).map((name) => [name, binaryKernel(name)]),
   ),
-  AddN: float32Or(addN, cpu('AddN'), ({ inputs }) => inputs.length > 0),
+  AddN: float32Or(addN, cpuFallback('AddN'), ({ inputs }) => inputs.length > 0),
 };
 
 /** Ops of this file with SIMD float32 kernels. */

@@ -7,12 +7,14 @@ import { hosted } from './hosted.js';
 import { layoutKernels } from './layout.js';
 import { matmulKernels } from './matmul.js';
 import { reduceKernels } from './reduce.js';
+import { transcendentalKernels } from './transcendental.js';
 
 /** Ops with WebAssembly (SIMD) kernels for float32; their other dtypes run the CPU kernels on the wasm memory. */
 export const acceleratedKernels: Record<string, WasmKernel> = {
   ...matmulKernels,
   ...elementwiseKernels,
   ...reduceKernels,
+  ...transcendentalKernels,
   ...convKernels,
   ...layoutKernels,
   ...gatherKernels,

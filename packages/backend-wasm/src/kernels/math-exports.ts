@@ -1,0 +1,15 @@
+/**
+ * The module's math exports (assembly/transcendental.ts, compare.ts, scan.ts and the int32
+ * loops of elementwise.ts / reduce.ts), typed for the kernels of this folder. Pointers are
+ * byte offsets, sizes element counts.
+ */
+import type { WasmBackend } from '../backend.js';
+
+export interface MathKernelExports {
+  unaryMath(op: number, x: number, out: number, n: number, alpha: number): void;
+}
+
+/** The math-kernel exports of a backend's module. */
+export function mathExports(backend: WasmBackend): MathKernelExports {
+  return backend.kernels as unknown as MathKernelExports;
+}
