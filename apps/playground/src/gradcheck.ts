@@ -1,6 +1,11 @@
 import * as tg from 'tapegrad';
 import type { Tensor } from 'tapegrad';
-import { compileUserCode, errorMessage, withCapturedConsole } from './user-code.js';
+import {
+  compileUserCode,
+  disposingNewVariables,
+  errorMessage,
+  withCapturedConsole,
+} from './user-code.js';
 
 /** One input of the checked function. */
 export interface GradcheckRow {
@@ -55,39 +60,43 @@ function runWithInputs(
 export function gradcheckCode(code: string): GradcheckOutcome {
   const dtype = tg.getDefaultEngine().backend.dtypes.includes('float64') ? 'float64' : 'float32';
   try {
-    return tg.tidy(() => {
-      const inputs: Tensor[] = [];
-      const names = new Map<Tensor, string>();
-      runWithInputs(
-        code,
-        (_, made) => {
-          inputs.push(made);
-          return made;
-        },
-        (t, name) => {
-          names.set(t, name);
-          return t;
-        },
-      );
-      if (inputs.length === 0) {
-        throw new Error(
-          'gradcheck: the code has no inputs (mark them with requiresGrad_() or make them with tg.variable)',
+    return disposingNewVariables(() =>
+      tg.tidy(() => {
+        const inputs: Tensor[] = [];
+        const names = new Map<Tensor, string>();
+        runWithInputs(
+          code,
+          (_, made) => {
+            inputs.push(made);
+            return made;
+          },
+          (t, name) => {
+            names.set(t, name);
+            return t;
+          },
         );
-      }
-      const starts = inputs.map((t) => tg.tensor(Array.from(t.dataSync(), Number), [...t.shape]));
-      const report = tg.gradCheck((...xs) => runWithInputs(code, (k) => xs[k]!), starts, { dtype });
-      const rows = report.inputs.map((r) => {
-        const t = inputs[r.index]!;
-        return {
-          label: names.get(t) ?? (t instanceof tg.Variable ? t.name : `input ${r.index}`),
-          shape: [...t.shape],
-          maxAbsError: r.maxAbsError,
-          maxRelError: r.maxRelError,
-          ok: r.ok,
-        };
-      });
-      return { ok: report.ok, dtype, rows, error: null };
-    });
+        if (inputs.length === 0) {
+          throw new Error(
+            'gradcheck: the code has no inputs (mark them with requiresGrad_() or make them with tg.variable)',
+          );
+        }
+        const starts = inputs.map((t) => tg.tensor(Array.from(t.dataSync(), Number), [...t.shape]));
+        const report = tg.gradCheck((...xs) => runWithInputs(code, (k) => xs[k]!), starts, {
+          dtype,
+        });
+        const rows = report.inputs.map((r) => {
+          const t = inputs[r.index]!;
+          return {
+            label: names.get(t) ?? (t instanceof tg.Variable ? t.name : `input ${r.index}`),
+            shape: [...t.shape],
+            maxAbsError: r.maxAbsError,
+            maxRelError: r.maxRelError,
+            ok: r.ok,
+          };
+        });
+        return { ok: report.ok, dtype, rows, error: null };
+      }),
+    );
   } catch (e) {
     return { ok: false, dtype, rows: [], error: errorMessage(e) };
   }

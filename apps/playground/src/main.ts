@@ -2,6 +2,7 @@ import * as tg from 'tapegrad';
 import './style.css';
 import { refreshStatus, resetSteps, status, type StatusState } from './status.js';
 import { createTapeTab, type TapeState } from './tape-tab.js';
+import { createTrainTab, type TrainState } from './train2d/tab.js';
 import { isTabId, tabIds, type TabId, type TabView } from './tabs.js';
 import { findPreset } from './presets.js';
 import { decodeHash, encodeHash } from './url-state.js';
@@ -15,8 +16,8 @@ export interface PlaygroundState extends TapeState {
   tab: TabId;
   shareUrl: string;
   status: StatusState;
-  /** Each tab adds its state here once shown. */
-  views: Record<string, unknown>;
+  /** Each tab's state, once it was shown. */
+  views: { train?: TrainState };
 }
 
 declare global {
@@ -55,7 +56,9 @@ window.__playground = state;
 
 /** Tab views, built when first shown. */
 const views = new Map<TabId, TabView>();
-const viewFactories: Partial<Record<TabId, () => TabView>> = {};
+const viewFactories: Partial<Record<TabId, () => TabView>> = {
+  train: () => createTrainTab($('tab-train'), (s) => (state.views.train = s)),
+};
 
 function syncUrl(): void {
   const preset = findPreset(state.preset);

@@ -1,6 +1,12 @@
 import * as tg from 'tapegrad';
 import type { Tensor } from 'tapegrad';
-import { compileUserCode, errorLine, errorMessage, withCapturedConsole } from './user-code.js';
+import {
+  compileUserCode,
+  disposingNewVariables,
+  errorLine,
+  errorMessage,
+  withCapturedConsole,
+} from './user-code.js';
 
 /** A recorded op (core's TapeNode, reached through `tensor.node`). */
 type TapeNode = NonNullable<Tensor['node']>;
@@ -209,23 +215,25 @@ export function runCode(code: string): RunOutcome {
   try {
     const fn = compileUserCode(code);
     const graph = withCapturedConsole(logs, () =>
-      tg.tidy(() => {
-        const out = fn(tg, label);
-        if (!(out instanceof tg.Tensor)) {
-          throw new Error(
-            `the code must return the output tensor (got ${out === undefined ? 'undefined' : typeof out})`,
-          );
-        }
-        const g = traceBackward(out);
-        if (!out.requiresGrad) {
-          logs.push(
-            'note: the output does not require grad (no leaf has requiresGrad), so no gradients',
-          );
-        } else if (out.size !== 1) {
-          logs.push(`note: the output has shape [${out.shape.join(',')}]: backward of its sum`);
-        }
-        return g;
-      }),
+      disposingNewVariables(() =>
+        tg.tidy(() => {
+          const out = fn(tg, label);
+          if (!(out instanceof tg.Tensor)) {
+            throw new Error(
+              `the code must return the output tensor (got ${out === undefined ? 'undefined' : typeof out})`,
+            );
+          }
+          const g = traceBackward(out);
+          if (!out.requiresGrad) {
+            logs.push(
+              'note: the output does not require grad (no leaf has requiresGrad), so no gradients',
+            );
+          } else if (out.size !== 1) {
+            logs.push(`note: the output has shape [${out.shape.join(',')}]: backward of its sum`);
+          }
+          return g;
+        }),
+      ),
     );
     return { graph, logs, error: null, errorLine: null };
   } catch (e) {

@@ -72,3 +72,14 @@ export function withCapturedConsole<T>(logs: string[], fn: () => T): T {
     Object.assign(console, saved);
   }
 }
+
+/** Runs `fn`, then disposes the variables it created (the user's code may make some every run). */
+export function disposingNewVariables<T>(fn: () => T): T {
+  const engine = tg.getDefaultEngine();
+  const before = new Set(engine.variables.values());
+  try {
+    return fn();
+  } finally {
+    for (const v of [...engine.variables.values()]) if (!before.has(v)) v.dispose();
+  }
+}

@@ -75,6 +75,15 @@ interface State {
   shareUrl: string;
 }
 
+interface TrainState {
+  config: { dataset: string; optimizer: string };
+  playing: boolean;
+  step: number;
+  trainLosses: number[];
+  testLosses: number[];
+  tensorCounts: number[];
+}
+
 const getState = (page: Page): Promise<State> =>
   page.evaluate(() => JSON.parse(JSON.stringify(window.__playground)) as State);
 
@@ -310,6 +319,99 @@ describe.skipIf(!haveChromium)('playground in chromium', () => {
     await page.click('#gradcheck');
     await page.waitForFunction(() => window.__playground.gradcheck?.ok === false);
     expect(await page.locator('table.gradcheck td.fail').count()).toBe(1);
+  });
+
+  /** Clicks a tab and waits until its state is exposed. */
+  async function openTab(p: Page, tab: string): Promise<void> {
+    await p.click(`#tabs [data-tab="${tab}"]`);
+    await p.waitForFunction((t) => window.__playground.tab === t, tab);
+    expect(await p.locator(`#tab-${tab}`).isVisible()).toBe(true);
+  }
+
+  /** Number of distinct RGBA colours on a canvas. */
+  const distinctColours = (p: Page, selector: string): Promise<number> =>
+    p.evaluate((sel) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(sel)!;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) {
+        seen.add(
+          ((data[i]! << 24) | (data[i + 1]! << 16) | (data[i + 2]! << 8) | data[i + 3]!) >>> 0,
+        );
+      }
+      return seen.size;
+    }, selector);
+
+  const trainState = (p: Page) =>
+    p.evaluate(() => JSON.parse(JSON.stringify(window.__playground.views.train)) as TrainState);
+
+  async function trainSteps(p: Page, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) await p.click('#train-step');
+  }
+
+  it('training the spiral for seeded steps lowers the loss, keeps memory flat and paints the boundary', async () => {
+    await openTab(page, 'train');
+    let s = await trainState(page);
+    expect(s.config.dataset).toBe('spiral');
+    expect(s.step).toBe(0);
+    await trainSteps(page, 5);
+    s = await trainState(page);
+    expect(s.step).toBe(5);
+    expect(await page.locator('#perf').textContent()).toMatch(/[\d.]+ ms\/step · \d+ tensors/);
+
+    // Play runs steps on animation frames until paused.
+    await page.click('#train-play');
+    await page.waitForFunction(() => window.__playground.views.train!.step >= 300);
+    await page.click('#train-play');
+    s = await trainState(page);
+    expect(s.playing).toBe(false);
+    const paused = s.step;
+    await page.waitForTimeout(100);
+    expect((await trainState(page)).step).toBe(paused);
+    // Seeded: the test loss (whole held-out set) after step 300 is well below its first value.
+    expect(s.testLosses[0]!).toBeGreaterThan(0.6);
+    expect(s.testLosses[299]!).toBeLessThan(0.35);
+    // Every step runs inside tidy: the tensor count after step 3 is the count after every later step.
+    expect(new Set(s.tensorCounts.slice(2))).toEqual(new Set([s.tensorCounts[2]]));
+    // The heatmap is a smooth map of two colours plus points: many distinct colours.
+    expect(await distinctColours(page, '#train-map')).toBeGreaterThan(200);
+    expect(await page.locator('#train-chart .uplot').count()).toBe(1);
+    await shot(page, '8-train-spiral');
+
+    // Another dataset and optimizer: the controls reset the run.
+    await page.selectOption('#train-dataset', 'xor');
+    await page.selectOption('#train-optimizer', 'sgd');
+    s = await trainState(page);
+    expect([s.step, s.config.dataset, s.config.optimizer]).toEqual([0, 'xor', 'sgd']);
+    await page.selectOption('#train-dataset', 'spiral');
+    await page.selectOption('#train-optimizer', 'adam');
+  });
+
+  it('the share URL restores the tab', async () => {
+    const { shareUrl } = await getState(page);
+    expect(shareUrl).toContain('tab=train');
+    const other = await open(shareUrl);
+    expect((await getState(other)).tab).toBe('train');
+    expect(await other.locator('#tab-train').isVisible()).toBe(true);
+    expect(await other.locator('#tab-tape').isVisible()).toBe(false);
+    await other.close();
+  });
+
+  it('cpu and wasm give the same loss after the same seeded steps (float32 tolerance)', async () => {
+    const lossesOn = async (backend: string) => {
+      await page.selectOption('#backend-select', backend);
+      await page.waitForFunction(
+        (b) => window.__playground.backend === b && window.__playground.views.train!.step === 0,
+        backend,
+      );
+      await trainSteps(page, 25);
+      return (await trainState(page)).trainLosses;
+    };
+    const onCpu = await lossesOn('cpu');
+    const onWasm = await lossesOn('wasm');
+    expect(onCpu).toHaveLength(25);
+    for (let i = 0; i < 25; i++) expect(onWasm[i]!).toBeCloseTo(onCpu[i]!, 4);
+    expect(Math.abs(onWasm[24]! - onCpu[24]!)).toBeLessThan(1e-4 * Math.max(1, onCpu[24]!));
   });
 
   it('logs no console errors', () => {
