@@ -9,6 +9,7 @@ export { unary, binary } from './elementwise';
 export { reduce, softmaxRows } from './reduce';
 export { im2col, col2im } from './im2col';
 export { unaryMath } from './transcendental';
+export { compare, predicate, broadcastRow, selectRow, cast } from './compare';
 export { copyStrided, transposeTiled, fillElements } from './layout';
 export { firstOutOfRange, ndRows, gatherRows, scatterRows, scatterAddRows, oneHot } from './gather';
 

@@ -1,3 +1,4 @@
+import type { Shape } from '@tapegrad/core';
 import { shapesEqual, sizeFromShape } from '@tapegrad/core';
 import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmKernel } from '../backend.js';
@@ -62,6 +63,42 @@ function unaryKernel(name: keyof typeof UNARY): WasmKernel {
   return float32Or(fast, cpuFallback(name));
 }
 
+/**
+ * Calls `row(o, ia, ib, n, aStep, bStep)` (element offsets; steps 1 along the row or 0 for a
+ * broadcast element) over a broadcasting binary op: once when each operand is either
+ * output-shaped or a single element, else once per innermost row (forEachBroadcastRow).
+ */
+export function forEachOperandRow(
+  aShape: Shape,
+  bShape: Shape,
+  outShape: Shape,
+  row: (o: number, ia: number, ib: number, n: number, aStep: number, bStep: number) => void,
+): void {
+  const n = sizeFromShape(outShape);
+  if (n === 0) return;
+  const aFull = shapesEqual(aShape, outShape);
+  const bFull = shapesEqual(bShape, outShape);
+  if ((aFull || sizeFromShape(aShape) === 1) && (bFull || sizeFromShape(bShape) === 1))
+    row(0, 0, 0, n, aFull ? 1 : 0, bFull ? 1 : 0);
+  else forEachRow(aShape, bShape, outShape, row);
+}
+
+/**
+ * Whether forEachOperandRow makes few wasm calls for these shapes: one call, or rows of at
+ * least MIN_ROW elements (shorter rows are cheaper in the CPU kernel).
+ */
+export function fewRowCalls(shapes: readonly Shape[], outShape: Shape): boolean {
+  const single = shapes.every((s) => shapesEqual(s, outShape) || sizeFromShape(s) === 1);
+  return single || (outShape.length > 0 && outShape[outShape.length - 1]! >= MIN_ROW);
+}
+
+/** Inputs' and output's shapes allow few row calls (see fewRowCalls). */
+export const rowsLongEnough = ({ inputs, outputs: [spec] }: Parameters<WasmKernel>[0]): boolean =>
+  fewRowCalls(
+    inputs.map((t) => t.shape),
+    spec!.shape,
+  );
+
 function binaryKernel(name: keyof typeof BINARY): WasmKernel {
   const op = BINARY[name];
   const fast: WasmKernel = ({ inputs: [a, b], outputs: [spec], backend }) => {
@@ -70,24 +107,10 @@ function binaryKernel(name: keyof typeof BINARY): WasmKernel {
     const pa = backend.ptr(a!);
     const pb = backend.ptr(b!);
     const po = backend.ptr(out);
-    const n = sizeFromShape(spec!.shape);
-    const na = sizeFromShape(a!.shape);
-    const nb = sizeFromShape(b!.shape);
-    if (shapesEqual(a!.shape, b!.shape)) k.binary(op, pa, 1, pb, 1, po, n);
-    else if (nb === 1) k.binary(op, pa, 1, pb, 0, po, n);
-    else if (na === 1) k.binary(op, pa, 0, pb, 1, po, n);
-    else {
-      forEachRow(a!.shape, b!.shape, spec!.shape, (o, ia, ib, len, aStep, bStep) => {
-        k.binary(op, pa + ia * 4, aStep, pb + ib * 4, bStep, po + o * 4, len);
-      });
-    }
+    forEachOperandRow(a!.shape, b!.shape, spec!.shape, (o, ia, ib, n, aStep, bStep) => {
+      k.binary(op, pa + ia * 4, aStep, pb + ib * 4, bStep, po + o * 4, n);
+    });
     return out;
-  };
-  const rowsLongEnough: Parameters<typeof float32Or>[2] = ({ inputs: [a, b], outputs: [spec] }) => {
-    if (shapesEqual(a!.shape, b!.shape)) return true;
-    if (sizeFromShape(a!.shape) === 1 || sizeFromShape(b!.shape) === 1) return true;
-    const shape = spec!.shape;
-    return shape.length > 0 && shape[shape.length - 1]! >= MIN_ROW;
   };
   return float32Or(fast, cpuFallback(name), rowsLongEnough);
 }

@@ -1,5 +1,6 @@
 import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmKernel } from '../backend.js';
+import { compareKernels } from './compare.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { gatherKernels } from './gather.js';
@@ -15,6 +16,7 @@ export const acceleratedKernels: Record<string, WasmKernel> = {
   ...elementwiseKernels,
   ...reduceKernels,
   ...transcendentalKernels,
+  ...compareKernels,
   ...convKernels,
   ...layoutKernels,
   ...gatherKernels,

@@ -7,6 +7,28 @@ import type { WasmBackend } from '../backend.js';
 
 export interface MathKernelExports {
   unaryMath(op: number, x: number, out: number, n: number, alpha: number): void;
+  compare(
+    op: number,
+    kind: number,
+    a: number,
+    aStep: number,
+    b: number,
+    bStep: number,
+    out: number,
+    n: number,
+  ): void;
+  predicate(op: number, kind: number, x: number, out: number, n: number): void;
+  broadcastRow(src: number, step: number, dst: number, n: number, eb: number): void;
+  selectRow(
+    cond: number,
+    cStep: number,
+    b: number,
+    bStep: number,
+    dst: number,
+    n: number,
+    eb: number,
+  ): void;
+  cast(from: number, to: number, x: number, out: number, n: number): void;
 }
 
 /** The math-kernel exports of a backend's module. */
