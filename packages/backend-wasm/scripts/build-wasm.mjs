@@ -28,14 +28,24 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const assemblyDir = join(root, 'assembly');
 const outFile = join(root, 'src', 'generated', 'kernels-wasm.ts');
 
-/** Compiler flags: optimized, plain 128-bit SIMD (no relaxed SIMD: Node 20 needs a flag), no GC runtime, memory from the host. */
+/**
+ * Compiler flags: optimized, plain 128-bit SIMD (no relaxed SIMD: Node 20 needs a flag), no
+ * GC runtime, a shared memory (up to 4 GiB) imported from the host. src/module.ts rewrites
+ * the import to a plain memory where shared memory is unavailable, and drops the data
+ * segments for worker instances (the first instance wrote them), so one module serves all.
+ */
 export const ASC_FLAGS = [
   '-O3',
   '--enable',
   'simd',
+  '--enable',
+  'threads',
   '--runtime',
   'stub',
   '--importMemory',
+  '--sharedMemory',
+  '--maximumMemory',
+  '65536',
   '--noAssert',
   '--use',
   'abort=',

@@ -12,6 +12,10 @@ import type {
 import { BackendError, bytesPerElement, sizeFromShape } from '@tapegrad/core';
 import { Heap } from './heap.js';
 import type { KernelExports } from './module.js';
+import { MAX_MEMORY_PAGES, isShared, variantKernelBytes } from './module.js';
+import { SLOT_BYTES } from './threads/protocol.js';
+import type { KernelCall } from './threads/pool.js';
+import { ThreadPool, threadsSupported } from './threads/pool.js';
 
 /** One tensor buffer: a block of the wasm heap. */
 export class WasmData {
@@ -32,16 +36,44 @@ export class WasmData {
 }
 
 export interface WasmBackendOptions {
-  /** Initial size of the wasm memory in MiB (default 16); it grows as needed and never shrinks. */
+  /**
+   * Initial size of the wasm memory in MiB (default: 16 for a shared memory, 64 for a plain
+   * one, whose growth detaches every view of it); it grows as needed and never shrinks.
+   */
   initialMemoryMiB?: number;
   /**
-   * Worker threads for the kernels. Only 1 is accepted in this version: the multi-threaded
-   * increment (worker_threads / crossOriginIsolated workers over a shared memory) comes next.
+   * Use a shared memory (a SharedArrayBuffer, which growth never detaches; needed for
+   * threads). Default: wherever available (Node; browsers when `crossOriginIsolated`).
+   */
+  sharedMemory?: boolean;
+  /**
+   * Kernel threads: the main thread plus `threads − 1` workers over the shared memory
+   * (default 1). Where threads are impossible (no shared memory, no workers) the backend
+   * runs on 1 thread; `getThreadsCount()` says how many it uses.
    */
   threads?: number;
+  /**
+   * Scale of the least work a kernel hands to each thread (default 1; 0 splits every
+   * kernel, however small: the tests use it to run every split on small shapes).
+   */
+  threadGrain?: number;
 }
 
 const MIB = 1024 * 1024;
+const PAGE = 65536;
+
+/** Whether a shared WebAssembly.Memory can be created here (Node; browsers when crossOriginIsolated). */
+export function sharedMemorySupported(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  return (
+    typeof SharedArrayBuffer === 'function' &&
+    typeof Atomics === 'object' &&
+    g.crossOriginIsolated !== false
+  );
+}
+
+/** Workspace slots per thread (see `workspace`). */
+const SLOTS_PER_THREAD = 256;
 
 /**
  * The WebAssembly backend: tensors are blocks of one wasm memory, and kernels run on
@@ -55,37 +87,114 @@ export class WasmBackend implements Backend {
   private numBuffers = 0;
   private numBytes = 0;
   private threadsCount = 1;
-  private readonly workspaces: { ptr: number; size: number }[] = [];
+  private readonly threadGrain: number;
+  private pool: ThreadPool | null = null;
+  private poolControl: { ptr: number; size: number } | null = null;
+  /** Scratch blocks by `thread · SLOTS_PER_THREAD + slot`. */
+  private readonly workspaces = new Map<number, { ptr: number; size: number }>();
 
   constructor(
     readonly kernels: KernelExports,
-    /** The wasm memory (grows, never shrinks). */
+    /** The wasm memory (grows, never shrinks; shared where available). */
     readonly wasmMemory: WebAssembly.Memory,
     options: WasmBackendOptions = {},
   ) {
     this.heap = new Heap(wasmMemory, kernels.heapBase());
+    this.threadGrain = options.threadGrain ?? 1;
     this.setThreadsCount(options.threads ?? 1);
   }
 
-  /** Creates the memory a backend with these options starts with. */
+  /**
+   * Creates the memory a backend with these options starts with: shared (up to 4 GiB,
+   * reserved as address space only) where available, else a plain memory.
+   */
   static createMemory(options: WasmBackendOptions = {}): WebAssembly.Memory {
-    const mib = options.initialMemoryMiB ?? 16;
-    return new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((mib * MIB) / 65536)) });
+    const shared = options.sharedMemory ?? sharedMemorySupported();
+    const mib = options.initialMemoryMiB ?? (shared ? 16 : 64);
+    const initial = Math.max(1, Math.ceil((mib * MIB) / PAGE));
+    if (shared) {
+      // Some hosts (32-bit browsers) cannot reserve 4 GiB: try smaller maximums, then plain memory.
+      for (let maximum = MAX_MEMORY_PAGES; maximum >= initial && maximum >= 4096; maximum /= 4) {
+        try {
+          return new WebAssembly.Memory({ initial, maximum, shared: true });
+        } catch {
+          // next size
+        }
+      }
+      if (options.sharedMemory) {
+        throw new BackendError('wasm: sharedMemory: true, but this host cannot create one');
+      }
+    }
+    return new WebAssembly.Memory({ initial });
   }
 
-  /** Number of kernel threads (only 1 for now; see WasmBackendOptions.threads). */
+  /** Whether the wasm memory is shared (its growth never detaches views; threads need it). */
+  get sharedMemory(): boolean {
+    return isShared(this.wasmMemory);
+  }
+
+  /** Number of threads the kernels run on (the main thread included). */
   getThreadsCount(): number {
     return this.threadsCount;
   }
 
+  /**
+   * Runs the kernels on `n` threads: the main thread and `n − 1` workers over the shared
+   * memory. Where threads are impossible (no shared memory or no workers) it stays at 1.
+   */
   setThreadsCount(n: number): void {
-    if (n !== 1) {
-      throw new BackendError(
-        `wasm: setThreadsCount(${n}): this version runs its kernels on 1 thread; ` +
-          'multi-threaded kernels (shared memory + workers) are planned',
-      );
+    if (!Number.isInteger(n) || n < 1) {
+      throw new BackendError(`wasm: setThreadsCount(${n}): expected an integer ≥ 1`);
     }
-    this.threadsCount = n;
+    const effective = this.sharedMemory && threadsSupported() ? n : 1;
+    if (effective === this.threadsCount && (effective === 1) === (this.pool === null)) return;
+    this.stopThreads();
+    this.threadsCount = effective;
+    if (effective === 1) return;
+    this.poolControl = this.heap.alloc((effective - 1) * SLOT_BYTES);
+    this.pool = new ThreadPool(
+      this.wasmMemory,
+      this.poolControl.ptr,
+      effective - 1,
+      variantKernelBytes('worker'),
+      this.kernels as unknown as Record<string, unknown>,
+    );
+  }
+
+  private stopThreads(): void {
+    this.pool?.dispose();
+    this.pool = null;
+    if (this.poolControl) this.heap.release(this.poolControl.ptr, this.poolControl.size);
+    this.poolControl = null;
+  }
+
+  /** Number of threads that take kernel calls now (workers start asynchronously in browsers). */
+  activeThreads(): number {
+    return 1 + (this.pool?.readyCount() ?? 0);
+  }
+
+  /**
+   * Into how many parts to split a kernel of `work` units that pays off from `minPerPart`
+   * units per part (1 without threads).
+   */
+  partsFor(work: number, minPerPart: number): number {
+    if (this.threadsCount === 1 || work <= 0) return 1;
+    const perPart = minPerPart * this.threadGrain;
+    return Math.max(1, Math.min(this.threadsCount, Math.floor(work / perPart)));
+  }
+
+  /**
+   * Runs kernel calls (exports of the module) at once: the first on this thread, the others
+   * on workers; returns when all are done. The calls must write disjoint memory. Without
+   * threads they run one after another.
+   */
+  parallel(calls: readonly KernelCall[]): void {
+    if (this.pool && calls.length > 1) {
+      this.pool.run(calls);
+      return;
+    }
+    const local = this.kernels as unknown as Record<string, (...args: number[]) => void>;
+    for (const call of calls) local[call.fn]!(...call.args);
   }
 
   // ---------------------------------------------------------------- device interface
@@ -138,16 +247,19 @@ export class WasmBackend implements Backend {
       /** Bytes of allocator blocks in use: tensors (rounded to size classes) and kernel workspaces. */
       wasmLiveBytes: s.liveBytes,
       wasmLiveBlocks: s.liveBlocks,
-      wasmWorkspaceBytes: this.workspaces.reduce((t, w) => t + (w?.size ?? 0), 0),
+      wasmWorkspaceBytes: [...this.workspaces.values()].reduce((t, w) => t + w.size, 0),
+      /** 1 when the wasm memory is shared (never detached by growth), else 0. */
+      wasmSharedMemory: this.sharedMemory ? 1 : 0,
+      wasmThreads: this.threadsCount,
     };
   }
 
+  /** Frees the workspaces and stops the worker threads. */
   dispose(): void {
-    for (let i = 0; i < this.workspaces.length; i++) {
-      const w = this.workspaces[i];
-      if (w) this.heap.release(w.ptr, w.size);
-    }
-    this.workspaces.length = 0;
+    for (const w of this.workspaces.values()) this.heap.release(w.ptr, w.size);
+    this.workspaces.clear();
+    this.stopThreads();
+    this.threadsCount = 1;
   }
 
   // ---------------------------------------------------------------- kernel helpers
@@ -182,18 +294,22 @@ export class WasmBackend implements Backend {
 
   /**
    * A scratch block that persists between kernel calls (packing buffers, im2col columns),
-   * grown on demand; `slot` separates the buffers one kernel needs at once.
-   * Returns a pointer, valid until the next `workspace` call on the same slot.
+   * grown on demand; `slot` (0–255) separates the buffers one kernel needs at once, and
+   * `thread` the copies that threads working at once need (0: the main thread's).
+   * Returns a pointer, valid until the next `workspace` call on the same slot and thread.
    */
-  workspace(slot: number, bytes: number): number {
-    const w = this.workspaces[slot];
+  workspace(slot: number, bytes: number, thread = 0): number {
+    const key = thread * SLOTS_PER_THREAD + slot;
+    const w = this.workspaces.get(key);
     if (w && w.size >= bytes) return w.ptr;
     if (w) this.heap.release(w.ptr, w.size);
     const block = this.heap.alloc(bytes);
-    this.workspaces[slot] = block;
+    this.workspaces.set(key, block);
     return block.ptr;
   }
 }
+
+export type { KernelCall };
 
 /** A kernel of this backend (attrs typed per op). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

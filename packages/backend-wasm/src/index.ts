@@ -11,10 +11,17 @@ import type { BackendPlugin, Engine } from '@tapegrad/core';
 import type { WasmBackendOptions } from './backend.js';
 import { WasmBackend } from './backend.js';
 import { WASM_ACCELERATED_OPS, acceleratedKernels, hostedKernels } from './kernels/index.js';
-import { compileAsync, compileSync, instantiateAsync, instantiateSync } from './module.js';
+import {
+  compileAsync,
+  compileSync,
+  instantiateAsync,
+  instantiateSync,
+  variantFor,
+} from './module.js';
 
-export { WasmBackend, WasmData } from './backend.js';
-export type { WasmBackendOptions, WasmKernel } from './backend.js';
+export { WasmBackend, WasmData, sharedMemorySupported } from './backend.js';
+export type { KernelCall, WasmBackendOptions, WasmKernel } from './backend.js';
+export { threadsSupported } from './threads/pool.js';
 export { Heap, sizeClass } from './heap.js';
 export type { HeapStats } from './heap.js';
 export { kernelBytes, simdSupported } from './module.js';
@@ -43,6 +50,54 @@ function canCompileSync(): boolean {
   return g.process?.versions?.node !== undefined || g.document === undefined;
 }
 
+/** Threads of backends created without a `threads` option (see `setThreadsCount`). */
+let defaultThreads = 1;
+/** Live backends, which `setThreadsCount` updates. */
+const liveBackends = new Set<WasmBackend>();
+
+/**
+ * Sets the number of kernel threads of every live wasm backend and of those created later
+ * without a `threads` option (like tfjs-backend-wasm's `setThreadsCount`). Where threads
+ * are impossible the backends stay on 1 thread.
+ *
+ * @example
+ * ```ts
+ * import { setThreadsCount } from '@tapegrad/backend-wasm';
+ * setThreadsCount(2); // the main thread and one worker
+ * ```
+ */
+export function setThreadsCount(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`wasm: setThreadsCount(${n}): expected an integer ≥ 1`);
+  }
+  defaultThreads = n;
+  for (const backend of liveBackends) backend.setThreadsCount(n);
+}
+
+/**
+ * The thread count `setThreadsCount` set (1 unless called): what new backends without a
+ * `threads` option use.
+ *
+ * @example
+ * ```ts
+ * import { getThreadsCount } from '@tapegrad/backend-wasm';
+ * console.log(getThreadsCount()); // 1
+ * ```
+ */
+export function getThreadsCount(): number {
+  return defaultThreads;
+}
+
+function track(backend: WasmBackend): WasmBackend {
+  liveBackends.add(backend);
+  const dispose = backend.dispose.bind(backend);
+  backend.dispose = () => {
+    liveBackends.delete(backend);
+    dispose();
+  };
+  return backend;
+}
+
 /** The wasm backend plugin: `use(wasm())` or `createEngine({ backends: [wasm(), cpu()] })`. */
 export function wasm(options: WasmOptions = {}): BackendPlugin<WasmBackend> {
   const kernels =
@@ -55,12 +110,15 @@ export function wasm(options: WasmOptions = {}): BackendPlugin<WasmBackend> {
     priority: options.priority ?? 2,
     create(): WasmBackend | Promise<WasmBackend> {
       const memory = WasmBackend.createMemory(options);
+      const variant = variantFor(memory);
+      const backendOptions = { ...options, threads: options.threads ?? defaultThreads };
       if (options.sync ?? canCompileSync()) {
-        return new WasmBackend(instantiateSync(compileSync(), memory), memory, options);
+        const exports = instantiateSync(compileSync(variant), memory);
+        return track(new WasmBackend(exports, memory, backendOptions));
       }
-      return compileAsync()
+      return compileAsync(variant)
         .then((module) => instantiateAsync(module, memory))
-        .then((exports) => new WasmBackend(exports, memory, options));
+        .then((exports) => track(new WasmBackend(exports, memory, backendOptions)));
     },
     kernels,
   };

@@ -61,11 +61,23 @@ export interface KernelExports {
   col2im(col: number, geo: number, row0: number, rows: number, dx: number): void;
 }
 
-let bytesCache: Uint8Array<ArrayBuffer> | null = null;
-let moduleCache: WebAssembly.Module | null = null;
-let modulePromise: Promise<WebAssembly.Module> | null = null;
+/**
+ * The module variants: the embedded module imports a shared memory; `unshared` imports a
+ * plain one (hosts without SharedArrayBuffer); `worker` is the shared one without data
+ * segments, so a worker's instantiation writes nothing to the memory the first instance
+ * already initialized (the TypeScript side owns the layout; no instance clobbers it).
+ */
+export type ModuleVariant = 'shared' | 'unshared' | 'worker';
 
-/** The embedded module's bytes. */
+/** Largest wasm32 memory, in 64 KiB pages (4 GiB): the maximum the embedded module declares. */
+export const MAX_MEMORY_PAGES = 65536;
+
+let bytesCache: Uint8Array<ArrayBuffer> | null = null;
+const variantBytes = new Map<ModuleVariant, Uint8Array<ArrayBuffer>>();
+const modules = new Map<ModuleVariant, WebAssembly.Module>();
+const modulePromises = new Map<ModuleVariant, Promise<WebAssembly.Module>>();
+
+/** The embedded module's bytes (the `shared` variant). */
 export function kernelBytes(): Uint8Array<ArrayBuffer> {
   if (!bytesCache) {
     const binary = atob(KERNELS_WASM_BASE64);
@@ -76,22 +88,60 @@ export function kernelBytes(): Uint8Array<ArrayBuffer> {
   return bytesCache;
 }
 
+/** The bytes of one module variant. */
+export function variantKernelBytes(variant: ModuleVariant): Uint8Array<ArrayBuffer> {
+  let bytes = variantBytes.get(variant);
+  if (!bytes) {
+    bytes =
+      variant === 'shared'
+        ? kernelBytes()
+        : rewriteModule(kernelBytes(), {
+            unsharedMemory: variant === 'unshared',
+            dropData: variant === 'worker',
+          });
+    variantBytes.set(variant, bytes);
+  }
+  return bytes;
+}
+
 /** Whether this host runs WebAssembly SIMD (the kernels need it). */
 export function simdSupported(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(kernelBytes());
+  return typeof WebAssembly === 'object' && WebAssembly.validate(variantKernelBytes('unshared'));
 }
 
-/** Compiles the module synchronously (fine in Node and workers; browsers limit it on the main thread). */
-export function compileSync(): WebAssembly.Module {
-  moduleCache ??= new WebAssembly.Module(kernelBytes());
-  return moduleCache;
+/** The variant that instantiates over `memory`. */
+export function variantFor(memory: WebAssembly.Memory): ModuleVariant {
+  return isShared(memory) ? 'shared' : 'unshared';
 }
 
-/** Compiles the module asynchronously (once per process). */
-export function compileAsync(): Promise<WebAssembly.Module> {
-  if (moduleCache) return Promise.resolve(moduleCache);
-  modulePromise ??= WebAssembly.compile(kernelBytes()).then((m) => (moduleCache = m));
-  return modulePromise;
+/** Whether `memory` is a shared memory (its buffer a SharedArrayBuffer, which growth never detaches). */
+export function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** Compiles a variant synchronously (fine in Node and workers; browsers limit it on the main thread). */
+export function compileSync(variant: ModuleVariant = 'shared'): WebAssembly.Module {
+  let module = modules.get(variant);
+  if (!module) {
+    module = new WebAssembly.Module(variantKernelBytes(variant));
+    modules.set(variant, module);
+  }
+  return module;
+}
+
+/** Compiles a variant asynchronously (once per process). */
+export function compileAsync(variant: ModuleVariant = 'shared'): Promise<WebAssembly.Module> {
+  const module = modules.get(variant);
+  if (module) return Promise.resolve(module);
+  let promise = modulePromises.get(variant);
+  if (!promise) {
+    promise = WebAssembly.compile(variantKernelBytes(variant)).then((m) => {
+      modules.set(variant, m);
+      return m;
+    });
+    modulePromises.set(variant, promise);
+  }
+  return promise;
 }
 
 function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
@@ -111,4 +161,98 @@ export async function instantiateAsync(
 ): Promise<KernelExports> {
   const instance = await WebAssembly.instantiate(module, imports(memory));
   return instance.exports as unknown as KernelExports;
+}
+
+// ------------------------------------------------------------ binary rewriting
+
+const IMPORT_SECTION = 2;
+const DATA_SECTION = 11;
+const DATA_COUNT_SECTION = 12;
+
+function readLeb(bytes: Uint8Array, at: number): [value: number, next: number] {
+  let value = 0;
+  let shift = 0;
+  let byte: number;
+  do {
+    byte = bytes[at++]!;
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, at];
+}
+
+function writeLeb(out: number[], value: number): void {
+  do {
+    let byte = value % 128;
+    value = Math.floor(value / 128);
+    if (value > 0) byte |= 0x80;
+    out.push(byte);
+  } while (value > 0);
+}
+
+/**
+ * Rewrites the module's sections: `unsharedMemory` turns the imported memory's limits
+ * into a plain memory's (minimum only), `dropData` removes the data segments (and their
+ * count). Everything else is copied byte for byte.
+ */
+export function rewriteModule(
+  bytes: Uint8Array,
+  change: { unsharedMemory: boolean; dropData: boolean },
+): Uint8Array<ArrayBuffer> {
+  const out: number[] = Array.from(bytes.subarray(0, 8)); // magic and version
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at]!;
+    const [size, body] = readLeb(bytes, at + 1);
+    const end = body + size;
+    if (change.dropData && (id === DATA_SECTION || id === DATA_COUNT_SECTION)) {
+      at = end;
+      continue;
+    }
+    const payload =
+      id === IMPORT_SECTION && change.unsharedMemory
+        ? unshareMemoryImport(bytes.subarray(body, end))
+        : Array.from(bytes.subarray(body, end));
+    out.push(id);
+    writeLeb(out, payload.length);
+    for (const b of payload) out.push(b);
+    at = end;
+  }
+  return Uint8Array.from(out);
+}
+
+/** An import section whose memory import has plain limits (flag 0, minimum kept). */
+function unshareMemoryImport(section: Uint8Array): number[] {
+  const out: number[] = [];
+  let [count, at] = readLeb(section, 0);
+  writeLeb(out, count);
+  const copyTo = (end: number) => {
+    for (; at < end; at++) out.push(section[at]!);
+  };
+  const skipLeb = () => readLeb(section, at)[1];
+  while (count-- > 0) {
+    for (let name = 0; name < 2; name++) {
+      const [len, start] = readLeb(section, at);
+      copyTo(start + len);
+    }
+    const kind = section[at]!;
+    if (kind === 2) {
+      const flags = section[at + 1]!;
+      const [min, afterMin] = readLeb(section, at + 2);
+      out.push(2, 0);
+      writeLeb(out, min);
+      at = flags & 1 ? readLeb(section, afterMin)[1] : afterMin;
+      continue;
+    }
+    copyTo(at + 1);
+    if (kind === 0) copyTo(skipLeb());
+    else if (kind === 1) {
+      copyTo(at + 1); // reftype
+      const flags = section[at]!;
+      copyTo(at + 1);
+      copyTo(skipLeb());
+      if (flags & 1) copyTo(skipLeb());
+    } else copyTo(at + 2); // global: valtype, mutability
+  }
+  return out;
 }

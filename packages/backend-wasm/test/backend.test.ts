@@ -77,6 +77,9 @@ function expectAllClose(
   }
 }
 
+/** A two-input op still running the CPU kernel (the list shrinks as kernels are ported). */
+const hostedBinary = ['Pow', 'Atan2', 'Mod', 'FloorDiv'].find((op) => WASM_HOSTED_OPS.includes(op));
+
 describe('module', () => {
   it('is embedded in the bundle and validates on this host (SIMD)', () => {
     expect(simdSupported()).toBe(true);
@@ -86,14 +89,6 @@ describe('module', () => {
     const engine = createEngine({ ops: [math], backends: [cpu(), wasm()] });
     await engine.ready();
     expect(engine.getBackend()).toBe('wasm');
-  });
-
-  it('threads: only 1 for now, with a clear error otherwise', async () => {
-    const engine = await wasmEngine({ threads: 1 });
-    const backend = backendOf(engine);
-    expect(backend.getThreadsCount()).toBe(1);
-    expect(() => backend.setThreadsCount(2)).toThrow(/1 thread/);
-    expect(() => wasm({ threads: 2 }).create()).toThrow(/1 thread/);
   });
 
   it('lists what it does not accelerate', async () => {
@@ -109,9 +104,8 @@ describe('module', () => {
       'Conv2DBackpropFilter',
     ])
       expect(list).not.toContain(op);
-    expect(list).toContain('Exp');
+    expect(list).toEqual(expect.arrayContaining([...WASM_HOSTED_OPS]));
     expect(WASM_ACCELERATED_OPS).toContain('BatchMatMul');
-    expect(WASM_HOSTED_OPS).toContain('Exp');
   });
 });
 
@@ -381,14 +375,21 @@ describe('memory', () => {
 });
 
 describe("unaccelerated: 'engine'", () => {
-  it('ops without a wasm kernel fall back to cpu through the engine', async () => {
-    const engine = await wasmEngine({ unaccelerated: 'engine' });
-    const x = createTensor(engine, [0, 1, -1], [3]);
-    const y = engine.run('Exp', [x]) as Tensor;
-    expect(y.storage.backend.name).toBe('cpu');
-    expectAllClose(y.dataSync(), [1, Math.E, 1 / Math.E], 1e-6, 0);
-    const z = matMul(createTensor(engine, [1, 2], [1, 2]), createTensor(engine, [3, 4], [2, 1]));
-    expect(z.storage.backend.name).toBe('wasm');
-    expect(Array.from(z.dataSync())).toEqual([11]);
-  });
+  it.skipIf(!hostedBinary)(
+    'ops without a wasm kernel fall back to cpu through the engine',
+    async () => {
+      const engine = await wasmEngine({ unaccelerated: 'engine' });
+      const [onWasm, onCpu] = [engine, cpuEngine].map((e) =>
+        e.run(hostedBinary!, [
+          createTensor(e, [0.5, 1, 2], [3]),
+          createTensor(e, [3, 0.5, 1.5], [3]),
+        ]),
+      ) as [Tensor, Tensor];
+      expect(onWasm.storage.backend.name).toBe('cpu');
+      expectAllClose(onWasm.dataSync(), onCpu.dataSync(), 1e-6, 0);
+      const z = matMul(createTensor(engine, [1, 2], [1, 2]), createTensor(engine, [3, 4], [2, 1]));
+      expect(z.storage.backend.name).toBe('wasm');
+      expect(Array.from(z.dataSync())).toEqual([11]);
+    },
+  );
 });

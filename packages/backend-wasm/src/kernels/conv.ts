@@ -17,9 +17,9 @@ import type {
   PadSpec,
 } from '@tapegrad/ops-conv';
 import { computeGeometry } from '@tapegrad/ops-conv';
-import type { WasmBackend, WasmKernel } from '../backend.js';
+import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
 import { float32Or, hosted } from './hosted.js';
-import { gemmWork } from './matmul.js';
+import { gemm } from './matmul.js';
 
 /** Workspace slots of the column matrix and the geometry record. */
 const COL_SLOT = 2;
@@ -27,6 +27,9 @@ const GEO_SLOT = 3;
 
 /** Elements of one im2col chunk: 2^20 (4 MiB), so big batches stream through cache-sized pieces. */
 const CHUNK_ELEMENTS = 1 << 20;
+
+/** Column-matrix elements below which a thread is not worth waking for im2col/col2im (~30 µs). */
+const MIN_COPY_PER_PART = 1 << 17;
 
 interface WindowAttrs {
   strides: number[];
@@ -74,6 +77,8 @@ function geometry(
 interface Plan {
   /** Output positions (rows of the column matrix). */
   m: number;
+  /** Output positions per batch element. */
+  positions: number;
   /** Taps × in-channels (columns of the column matrix). */
   k: number;
   pointwise: boolean;
@@ -108,6 +113,7 @@ function plan(backend: WasmBackend, geo: number[]): Plan {
   backend.heap.i32.set(geo, ptr / 4);
   return {
     m: n * od * oh * ow,
+    positions: od * oh * ow,
     k: fd * fh * fw * c,
     pointwise:
       fd * fh * fw === 1 &&
@@ -126,6 +132,53 @@ function rowsPerChunk(k: number, m: number): number {
   return Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMENTS / Math.max(k, 1))));
 }
 
+/** Rows [row0, row0 + rows) of x's column matrix into `col`, split among threads by rows. */
+function im2col(
+  backend: WasmBackend,
+  px: number,
+  p: Plan,
+  row0: number,
+  rows: number,
+  col: number,
+) {
+  const parts = backend.partsFor(rows * p.k, MIN_COPY_PER_PART);
+  const step = Math.ceil(rows / parts);
+  const calls: KernelCall[] = [];
+  for (let i0 = 0; i0 < rows; i0 += step) {
+    calls.push({
+      fn: 'im2col',
+      args: [px, p.geo, row0 + i0, Math.min(step, rows - i0), col + i0 * p.k * 4],
+    });
+  }
+  backend.parallel(calls);
+}
+
+/**
+ * Accumulates rows [row0, row0 + rows) of a column matrix into dx. Windows of one image
+ * overlap, those of different images do not: threads take whole images, and every element
+ * of dx still sums its rows in the same order (bit-identical to one thread).
+ */
+function col2im(
+  backend: WasmBackend,
+  dcol: number,
+  p: Plan,
+  row0: number,
+  rows: number,
+  dx: number,
+) {
+  const first = Math.floor(row0 / p.positions);
+  const images = Math.floor((row0 + rows - 1) / p.positions) - first + 1;
+  const parts = Math.min(images, backend.partsFor(rows * p.k, MIN_COPY_PER_PART));
+  const step = Math.ceil(images / parts);
+  const calls: KernelCall[] = [];
+  for (let image = first; image < first + images; image += step) {
+    const r0 = Math.max(row0, image * p.positions);
+    const r1 = Math.min(row0 + rows, (image + step) * p.positions);
+    calls.push({ fn: 'col2im', args: [dcol + (r0 - row0) * p.k * 4, p.geo, r0, r1 - r0, dx] });
+  }
+  backend.parallel(calls);
+}
+
 function forward(op: string): WasmKernel<ConvAttrs> {
   return ({ inputs: [x, f], attrs, outputs: [spec], backend }) => {
     const r = x!.shape.length - 2;
@@ -133,21 +186,20 @@ function forward(op: string): WasmKernel<ConvAttrs> {
     const p = plan(backend, geometry(op, x!.shape, f!.shape.slice(0, r), attrs));
     const out = backend.output(spec!);
     if (p.m === 0 || cout === 0) return out;
-    const kern = backend.kernels;
-    const work = gemmWork(backend);
     const px = backend.ptr(x!);
     const pf = backend.ptr(f!);
     const py = backend.ptr(out);
     if (p.pointwise) {
-      kern.gemm(p.m, cout, p.k, px, p.k, false, pf, cout, false, py, cout, false, work);
+      gemm(backend, p.m, cout, p.k, px, p.k, false, pf, cout, false, py, cout, false);
       return out;
     }
     const chunk = rowsPerChunk(p.k, p.m);
     const col = backend.workspace(COL_SLOT, chunk * p.k * 4);
     for (let row0 = 0; row0 < p.m; row0 += chunk) {
       const rows = Math.min(chunk, p.m - row0);
-      kern.im2col(px, p.geo, row0, rows, col);
-      kern.gemm(
+      im2col(backend, px, p, row0, rows, col);
+      gemm(
+        backend,
         rows,
         cout,
         p.k,
@@ -160,7 +212,6 @@ function forward(op: string): WasmKernel<ConvAttrs> {
         py + row0 * cout * 4,
         cout,
         false,
-        work,
       );
     }
     return out;
@@ -175,20 +226,19 @@ function backpropInput(op: string): WasmKernel<ConvBackpropInputAttrs> {
     const empty = p.m === 0 || p.k === 0 || cout === 0;
     const dx = backend.output(spec!, empty || !p.pointwise);
     if (empty) return dx;
-    const kern = backend.kernels;
-    const work = gemmWork(backend);
     const pdy = backend.ptr(dy!);
     const pf = backend.ptr(f!);
     const pdx = backend.ptr(dx);
     if (p.pointwise) {
-      kern.gemm(p.m, p.k, cout, pdy, cout, false, pf, cout, true, pdx, p.k, false, work);
+      gemm(backend, p.m, p.k, cout, pdy, cout, false, pf, cout, true, pdx, p.k, false);
       return dx;
     }
     const chunk = rowsPerChunk(p.k, p.m);
     const dcol = backend.workspace(COL_SLOT, chunk * p.k * 4);
     for (let row0 = 0; row0 < p.m; row0 += chunk) {
       const rows = Math.min(chunk, p.m - row0);
-      kern.gemm(
+      gemm(
+        backend,
         rows,
         p.k,
         cout,
@@ -201,9 +251,8 @@ function backpropInput(op: string): WasmKernel<ConvBackpropInputAttrs> {
         dcol,
         p.k,
         false,
-        work,
       );
-      kern.col2im(dcol, p.geo, row0, rows, pdx);
+      col2im(backend, dcol, p, row0, rows, pdx);
     }
     return dx;
   };
@@ -216,22 +265,21 @@ function backpropFilter(op: string): WasmKernel<ConvBackpropFilterAttrs> {
     const p = plan(backend, geometry(op, x!.shape, attrs.filterShape.slice(0, r), attrs));
     const dw = backend.output(spec!, p.m === 0);
     if (p.m === 0 || p.k === 0 || cout === 0) return dw;
-    const kern = backend.kernels;
-    const work = gemmWork(backend);
     const px = backend.ptr(x!);
     const pdy = backend.ptr(dy!);
     const pdw = backend.ptr(dw);
     if (p.pointwise) {
-      kern.gemm(p.k, cout, p.m, px, p.k, true, pdy, cout, false, pdw, cout, false, work);
+      gemm(backend, p.k, cout, p.m, px, p.k, true, pdy, cout, false, pdw, cout, false);
       return dw;
     }
     const chunk = rowsPerChunk(p.k, p.m);
     const col = backend.workspace(COL_SLOT, chunk * p.k * 4);
     for (let row0 = 0; row0 < p.m; row0 += chunk) {
       const rows = Math.min(chunk, p.m - row0);
-      kern.im2col(px, p.geo, row0, rows, col);
+      im2col(backend, px, p, row0, rows, col);
       // The first chunk writes dW, later ones accumulate into it.
-      kern.gemm(
+      gemm(
+        backend,
         p.k,
         cout,
         rows,
@@ -244,7 +292,6 @@ function backpropFilter(op: string): WasmKernel<ConvBackpropFilterAttrs> {
         pdw,
         cout,
         row0 > 0,
-        work,
       );
     }
     return dw;

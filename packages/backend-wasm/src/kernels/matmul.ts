@@ -1,7 +1,7 @@
 import type { Kernel } from '@tapegrad/core';
 import { sizeFromShape } from '@tapegrad/core';
 import { cpuKernels } from '@tapegrad/backend-cpu';
-import type { WasmBackend, WasmKernel } from '../backend.js';
+import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
 import { forEachBroadcast } from '@tapegrad/backend-cpu';
 import { float32Or, hosted } from './hosted.js';
 
@@ -13,9 +13,134 @@ interface BatchMatMulAttrs {
 /** Workspace slot of the GEMM packing buffers. */
 export const GEMM_SLOT = 0;
 
-/** The GEMM's packing workspace (allocated once per backend). */
-export function gemmWork(backend: WasmBackend): number {
-  return backend.workspace(GEMM_SLOT, backend.kernels.gemmWorkspaceBytes());
+/** Micro-kernel tile of assembly/gemm.ts: row splits are multiples of MR, column splits of NR. */
+const MR = 5;
+const NR = 8;
+
+/** Work below which a thread is not worth waking: ~50 µs of GEMM at ~40 GFLOP/s. */
+const MIN_FLOPS_PER_PART = 2 ** 21;
+
+/** The GEMM's packing workspace of one thread (allocated once per backend and thread). */
+export function gemmWork(backend: WasmBackend, thread = 0): number {
+  return backend.workspace(GEMM_SLOT, backend.kernels.gemmWorkspaceBytes(), thread);
+}
+
+/**
+ * C[m×n] (+)= op(A)·op(B) (row-major, leading dimensions in elements, pointers in bytes), on
+ * as many threads as pay off: the rows of C (or its columns, when C is wider than tall) are
+ * split among them, each packing into its own workspace. Every element of C is still
+ * accumulated over k in the same order, so the result is bit-identical to one thread's.
+ */
+export function gemm(
+  backend: WasmBackend,
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  lda: number,
+  transA: boolean,
+  b: number,
+  ldb: number,
+  transB: boolean,
+  c: number,
+  ldc: number,
+  accumulate: boolean,
+): void {
+  const parts = backend.partsFor(2 * m * n * k, MIN_FLOPS_PER_PART);
+  if (parts === 1) {
+    const work = gemmWork(backend);
+    backend.kernels.gemm(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, work);
+    return;
+  }
+  const byRows = m >= n;
+  const extent = byRows ? m : n;
+  const unit = byRows ? MR : NR;
+  const step = Math.ceil(extent / parts / unit) * unit;
+  const calls: KernelCall[] = [];
+  for (let t = 0, i0 = 0; i0 < extent; t++, i0 += step) {
+    const len = Math.min(step, extent - i0);
+    const pa = byRows ? a + (transA ? i0 : i0 * lda) * 4 : a;
+    const pb = byRows ? b : b + (transB ? i0 * ldb : i0) * 4;
+    const pc = c + (byRows ? i0 * ldc : i0) * 4;
+    calls.push({
+      fn: 'gemm',
+      args: [
+        byRows ? len : m,
+        byRows ? n : len,
+        k,
+        pa,
+        lda,
+        +transA,
+        pb,
+        ldb,
+        +transB,
+        pc,
+        ldc,
+        +accumulate,
+        gemmWork(backend, t),
+      ],
+    });
+  }
+  backend.parallel(calls);
+}
+
+/**
+ * `batch` products C_i = op(A_i)·op(B_i) with element strides between consecutive operands
+ * (0: a broadcast operand) and C packed. Threads take ranges of the batch when there are
+ * enough matrices, else split each product (see `gemm`); bit-identical to one thread.
+ */
+export function gemmBatch(
+  backend: WasmBackend,
+  batch: number,
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  strideA: number,
+  transA: boolean,
+  b: number,
+  strideB: number,
+  transB: boolean,
+  c: number,
+): void {
+  const parts = backend.partsFor(2 * batch * m * n * k, MIN_FLOPS_PER_PART);
+  if (parts === 1) {
+    const work = gemmWork(backend);
+    backend.kernels.gemmBatch(batch, m, n, k, a, strideA, transA, b, strideB, transB, c, work);
+    return;
+  }
+  if (batch < parts) {
+    const lda = transA ? m : k;
+    const ldb = transB ? k : n;
+    for (let i = 0; i < batch; i++) {
+      const pa = a + i * strideA * 4;
+      const pb = b + i * strideB * 4;
+      gemm(backend, m, n, k, pa, lda, transA, pb, ldb, transB, c + i * m * n * 4, n, false);
+    }
+    return;
+  }
+  const step = Math.ceil(batch / parts);
+  const calls: KernelCall[] = [];
+  for (let t = 0, i0 = 0; i0 < batch; t++, i0 += step) {
+    calls.push({
+      fn: 'gemmBatch',
+      args: [
+        Math.min(step, batch - i0),
+        m,
+        n,
+        k,
+        a + i0 * strideA * 4,
+        strideA,
+        +transA,
+        b + i0 * strideB * 4,
+        strideB,
+        +transB,
+        c + i0 * m * n * 4,
+        gemmWork(backend, t),
+      ],
+    });
+  }
+  backend.parallel(calls);
 }
 
 /**
@@ -43,15 +168,14 @@ const batchMatMulF32: WasmKernel<BatchMatMulAttrs> = ({
   const batchOut = outShape.slice(0, outShape.length - 2);
   const batch = sizeFromShape(batchOut);
   if (batch === 0 || m === 0 || n === 0) return out;
-  const work = gemmWork(backend);
   const pa = backend.ptr(a!);
   const pb = backend.ptr(b!);
   const pc = backend.ptr(out);
   const aBatch = sizeFromShape(aShape.slice(0, ra - 2));
   const bBatch = sizeFromShape(bShape.slice(0, rb - 2));
-  const kern = backend.kernels;
   if ((aBatch === batch || aBatch === 1) && (bBatch === batch || bBatch === 1)) {
-    kern.gemmBatch(
+    gemmBatch(
+      backend,
       batch,
       m,
       n,
@@ -63,14 +187,14 @@ const batchMatMulF32: WasmKernel<BatchMatMulAttrs> = ({
       bBatch === 1 ? 0 : k * n,
       tB,
       pc,
-      work,
     );
     return out;
   }
   const lda = tA ? m : k;
   const ldb = tB ? k : n;
   forEachBroadcast(aShape.slice(0, ra - 2), bShape.slice(0, rb - 2), batchOut, (o, ia, ib) => {
-    kern.gemm(
+    gemm(
+      backend,
       m,
       n,
       k,
@@ -83,7 +207,6 @@ const batchMatMulF32: WasmKernel<BatchMatMulAttrs> = ({
       pc + o * m * n * 4,
       n,
       false,
-      work,
     );
   });
   return out;
