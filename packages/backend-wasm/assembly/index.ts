@@ -12,6 +12,8 @@ export { unaryMath } from './transcendental';
 export { compare, predicate, broadcastRow, selectRow, cast } from './compare';
 export { copyStrided, transposeTiled, fillElements } from './layout';
 export { firstOutOfRange, ndRows, gatherRows, scatterRows, scatterAddRows, oneHot } from './gather';
+export { maxPool, avgPool, avgPoolGrad } from './pool';
+export { depthwiseForward, depthwiseBackpropInput, depthwiseBackpropFilter } from './depthwise';
 
 /** First byte above the module's static data: the TypeScript allocator starts here. */
 export function heapBase(): usize {

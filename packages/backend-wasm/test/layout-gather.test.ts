@@ -102,14 +102,14 @@ describe('index errors', () => {
   function expectSameError(op: string, inputs: [number[], DType, number[]][], attrs: object) {
     const messageOn = (e: Engine): string => {
       const xs = inputs.map(([shape, dtype, values]) => createTensor(e, values, shape, dtype));
-      const before = e.memory().numBuffers;
+      const before = e.memory().numDataBuffers;
       let message = '';
       try {
         e.run(op, xs, attrs as Record<string, unknown>);
       } catch (err) {
         message = (err as Error).message;
       }
-      expect(e.memory().numBuffers).toBe(before);
+      expect(e.memory().numDataBuffers).toBe(before);
       xs.forEach((t) => t.dispose());
       return message;
     };

@@ -2,11 +2,13 @@ import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmKernel } from '../backend.js';
 import { compareKernels } from './compare.js';
 import { convKernels } from './conv.js';
+import { depthwiseKernels } from './depthwise.js';
 import { elementwiseKernels } from './elementwise.js';
 import { gatherKernels } from './gather.js';
 import { hosted } from './hosted.js';
 import { layoutKernels } from './layout.js';
 import { matmulKernels } from './matmul.js';
+import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
 import { transcendentalKernels } from './transcendental.js';
 
@@ -20,6 +22,8 @@ export const acceleratedKernels: Record<string, WasmKernel> = {
   ...convKernels,
   ...layoutKernels,
   ...gatherKernels,
+  ...poolKernels,
+  ...depthwiseKernels,
 };
 
 /** Names of the ops this backend accelerates (float32). */

@@ -41,6 +41,27 @@ export interface ShapeKernelExports {
     lo: number,
     hi: number,
   ): void;
+  maxPool(x: number, geo: number, mode: number, a: number, b: number, taps: number): void;
+  avgPool(x: number, geo: number, y: number, taps: number): void;
+  avgPoolGrad(dy: number, geo: number, dx: number, taps: number): void;
+  depthwiseForward(x: number, f: number, y: number, geo: number, m: number, taps: number): void;
+  depthwiseBackpropInput(
+    dy: number,
+    f: number,
+    dx: number,
+    geo: number,
+    m: number,
+    taps: number,
+  ): void;
+  depthwiseBackpropFilter(
+    x: number,
+    dy: number,
+    acc: number,
+    dw: number,
+    geo: number,
+    m: number,
+    taps: number,
+  ): void;
 }
 
 /** The shape-kernel exports of a backend's module. */

@@ -1,0 +1,99 @@
+/**
+ * DepthwiseConv2D and its input/filter backprops in wasm (assembly/depthwise.ts), float32,
+ * f32x4 over channels (multiplier 1) or over the multiplier axis, every padding, stride,
+ * dilation and channel multiplier the ops accept. float64 runs the CPU kernels.
+ */
+import type { Kernel } from '@tapegrad/core';
+import { sizeFromShape } from '@tapegrad/core';
+import { cpuKernels } from '@tapegrad/backend-cpu';
+import type {
+  ConvAttrs,
+  ConvBackpropFilterAttrs,
+  ConvBackpropInputAttrs,
+} from '@tapegrad/ops-conv';
+import type { WasmKernel } from '../backend.js';
+import { float32Or, hosted } from './hosted.js';
+import { shapeExports } from './shape-exports.js';
+import { placeWindow, windowGeometry } from './window.js';
+
+/** Workspace slot of the filter gradient's float64 accumulators. */
+const ACC_SLOT = 15;
+
+const forward: WasmKernel<ConvAttrs> = ({ inputs: [x, f], attrs, outputs: [spec], backend }) => {
+  const w = placeWindow(
+    backend,
+    windowGeometry('depthwiseConv2d', x!.shape, f!.shape.slice(0, 2), attrs),
+  );
+  const out = backend.output(spec!, true);
+  if (sizeFromShape(spec!.shape) > 0)
+    shapeExports(backend).depthwiseForward(
+      backend.ptr(x!),
+      backend.ptr(f!),
+      backend.ptr(out),
+      w.geo,
+      f!.shape[3]!,
+      w.taps,
+    );
+  return out;
+};
+
+const backpropInput: WasmKernel<ConvBackpropInputAttrs> = ({
+  inputs: [dy, f],
+  attrs,
+  outputs: [spec],
+  backend,
+}) => {
+  const w = placeWindow(
+    backend,
+    windowGeometry('depthwiseConv2DBackpropInput', attrs.inputShape, f!.shape.slice(0, 2), attrs),
+  );
+  const dx = backend.output(spec!, true);
+  if (sizeFromShape(dy!.shape) > 0 && sizeFromShape(spec!.shape) > 0)
+    shapeExports(backend).depthwiseBackpropInput(
+      backend.ptr(dy!),
+      backend.ptr(f!),
+      backend.ptr(dx),
+      w.geo,
+      f!.shape[3]!,
+      w.taps,
+    );
+  return dx;
+};
+
+const backpropFilter: WasmKernel<ConvBackpropFilterAttrs> = ({
+  inputs: [x, dy],
+  attrs,
+  outputs: [spec],
+  backend,
+}) => {
+  const w = placeWindow(
+    backend,
+    windowGeometry('depthwiseConv2DBackpropFilter', x!.shape, attrs.filterShape.slice(0, 2), attrs),
+  );
+  const size = sizeFromShape(spec!.shape);
+  const dw = backend.output(spec!, true);
+  if (size === 0 || sizeFromShape(dy!.shape) === 0) return dw;
+  const acc = backend.workspace(ACC_SLOT, 8 * size);
+  backend.heap.u8.fill(0, acc, acc + 8 * size);
+  shapeExports(backend).depthwiseBackpropFilter(
+    backend.ptr(x!),
+    backend.ptr(dy!),
+    acc,
+    backend.ptr(dw),
+    w.geo,
+    attrs.filterShape[3]!,
+    w.taps,
+  );
+  return dw;
+};
+
+function withCpu(name: string, fast: WasmKernel): WasmKernel {
+  return float32Or(fast, hosted(cpuKernels[name] as Kernel));
+}
+
+/** Depthwise convolution kernels (float32 in wasm). */
+export const depthwiseKernels: Record<string, WasmKernel> = {
+  DepthwiseConv2D: withCpu('DepthwiseConv2D', forward),
+  DepthwiseConv2DBackpropInput: withCpu('DepthwiseConv2DBackpropInput', backpropInput),
+  DepthwiseConv2DBackpropFilter: withCpu('DepthwiseConv2DBackpropFilter', backpropFilter),
+};
