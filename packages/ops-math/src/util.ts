@@ -90,6 +90,12 @@ export function assertFloat(op: string, arg: string, dtype: DType): void {
 /**
  * Sums a broadcast gradient back to `shape` (the gradient of broadcasting):
  * leading extra axes and axes where shape has 1 are summed away.
+ *
+ * @example
+ * ```ts
+ * // the gradient of a [3] input broadcast to [2, 3] sums over the broadcast axis
+ * reduceToShape(ones([2, 3]), [3]).print(); // [2, 2, 2]
+ * ```
  */
 export function reduceToShape(dy: Tensor, shape: Shape): Tensor {
   if (shapesEqual(dy.shape, shape)) return dy;

@@ -10,7 +10,14 @@ export const AbsOp = elementwiseUnary('Abs', {
   grad: (dy, { inputs: [x] }) => [mul(dy, sign(x!))],
 });
 
-/** |x| (int32 stays int32; bool is cast to int32). */
+/**
+ * |x| (int32 stays int32; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * abs(tensor([-1.5, 2])).print(); // [1.5, 2]
+ * ```
+ */
 export function abs(x: Arg): Tensor {
   return runUnary('abs', 'Abs', x, 'numeric');
 }

@@ -12,7 +12,14 @@ export const AcosOp = elementwiseUnary('Acos', {
   grad: (dy, { inputs: [x] }) => [neg(div(dy, sqrt(sub(1, square(x!)))))],
 });
 
-/** Arccosine (NaN outside [-1, 1]; int32/bool inputs are cast to float32). */
+/**
+ * Arccosine (NaN outside [-1, 1]; int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * acos(tensor([1, 0])).print(); // [0, 1.5708]
+ * ```
+ */
 export function acos(x: Arg): Tensor {
   return runUnary('acos', 'Acos', x, 'float');
 }

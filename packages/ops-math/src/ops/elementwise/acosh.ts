@@ -11,7 +11,14 @@ export const AcoshOp = elementwiseUnary('Acosh', {
   grad: (dy, { inputs: [x] }) => [div(dy, sqrt(sub(square(x!), 1)))],
 });
 
-/** Inverse hyperbolic cosine (NaN for x < 1; int32/bool inputs are cast to float32). */
+/**
+ * Inverse hyperbolic cosine (NaN for x < 1; int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * acosh(tensor([1, 2])).print(); // [0, 1.317]
+ * ```
+ */
 export function acosh(x: Arg): Tensor {
   return runUnary('acosh', 'Acosh', x, 'float');
 }

@@ -11,7 +11,14 @@ export const AsinOp = elementwiseUnary('Asin', {
   grad: (dy, { inputs: [x] }) => [div(dy, sqrt(sub(1, square(x!))))],
 });
 
-/** Arcsine (NaN outside [-1, 1]; int32/bool inputs are cast to float32). */
+/**
+ * Arcsine (NaN outside [-1, 1]; int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * asin(tensor([0, 1])).print(); // [0, 1.5708]
+ * ```
+ */
 export function asin(x: Arg): Tensor {
   return runUnary('asin', 'Asin', x, 'float');
 }

@@ -11,7 +11,14 @@ export const AsinhOp = elementwiseUnary('Asinh', {
   grad: (dy, { inputs: [x] }) => [div(dy, sqrt(add(square(x!), 1)))],
 });
 
-/** Inverse hyperbolic sine (int32/bool inputs are cast to float32). */
+/**
+ * Inverse hyperbolic sine (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * asinh(tensor([0, 1])).print(); // [0, 0.8814]
+ * ```
+ */
 export function asinh(x: Arg): Tensor {
   return runUnary('asinh', 'Asinh', x, 'float');
 }

@@ -10,7 +10,14 @@ export const AtanOp = elementwiseUnary('Atan', {
   grad: (dy, { inputs: [x] }) => [div(dy, add(square(x!), 1))],
 });
 
-/** Arctangent (int32/bool inputs are cast to float32). */
+/**
+ * Arctangent (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * atan(tensor([0, 1])).print(); // [0, 0.7854]
+ * ```
+ */
 export function atan(x: Arg): Tensor {
   return runUnary('atan', 'Atan', x, 'float');
 }

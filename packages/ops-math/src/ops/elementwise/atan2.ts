@@ -20,7 +20,14 @@ export const Atan2Op = elementwiseBinary('Atan2', {
   },
 });
 
-/** The angle of the point (b, a): atan(a/b) in the right quadrant, with broadcasting (int32/bool are cast to float32). */
+/**
+ * The angle of the point (b, a): atan(a/b) in the right quadrant, with broadcasting (int32/bool are cast to float32).
+ *
+ * @example
+ * ```ts
+ * atan2(tensor([1, 1]), tensor([1, -1])).print(); // [0.7854, 2.3562]
+ * ```
+ */
 export function atan2(a: Arg, b: Arg): Tensor {
   return runBinary('atan2', 'Atan2', a, b, 'float');
 }

@@ -17,7 +17,15 @@ export const CastOp: OpDef<{ dtype: DType }> = {
   ],
 };
 
-/** Converts x to `dtype` (float to int truncates toward zero; non-zero to bool is true). */
+/**
+ * Converts x to `dtype` (float to int truncates toward zero; non-zero to bool is true).
+ *
+ * @example
+ * ```ts
+ * cast(tensor([1.7, -2.2]), 'int32').print(); // [1, -2]
+ * tensor([0, 2]).cast('bool').print(); // [false, true]
+ * ```
+ */
 export function cast(x: Arg, dtype: DType): Tensor {
   if (!DTYPES.includes(dtype)) {
     throw new DTypeError(`cast: dtype must be one of ${DTYPES.join(', ')}; got ${String(dtype)}`);

@@ -8,7 +8,14 @@ export const CeilOp = elementwiseUnary('Ceil', {
   grad: zeroGrad,
 });
 
-/** Smallest integer >= x (int32 stays int32; bool is cast to int32). */
+/**
+ * Smallest integer >= x (int32 stays int32; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * ceil(tensor([1.2, -1.7])).print(); // [2, -1]
+ * ```
+ */
 export function ceil(x: Arg): Tensor {
   return runUnary('ceil', 'Ceil', x, 'numeric');
 }

@@ -21,7 +21,14 @@ export const ClipByValueOp: OpDef<ClipAttrs> = elementwiseUnary<ClipAttrs>('Clip
   },
 });
 
-/** Clamps x to [clipValueMin, clipValueMax] (NaN stays NaN; int32 stays int32, bool is cast to int32). */
+/**
+ * Clamps x to [clipValueMin, clipValueMax] (NaN stays NaN; int32 stays int32, bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * clipByValue(tensor([-2, 0.5, 3]), -1, 1).print(); // [-1, 0.5, 1]
+ * ```
+ */
 export function clipByValue(x: Arg, clipValueMin: number, clipValueMax: number): Tensor {
   assertNumberAttr('clipByValue', 'clipValueMin', clipValueMin);
   assertNumberAttr('clipByValue', 'clipValueMax', clipValueMax);

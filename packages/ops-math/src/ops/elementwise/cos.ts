@@ -9,7 +9,14 @@ export const CosOp = elementwiseUnary('Cos', {
   grad: (dy, { inputs: [x] }) => [neg(mul(dy, sin(x!)))],
 });
 
-/** Cosine (radians; int32/bool inputs are cast to float32). */
+/**
+ * Cosine (radians; int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * cos(tensor([0, Math.PI])).print(); // [1, -1]
+ * ```
+ */
 export function cos(x: Arg): Tensor {
   return runUnary('cos', 'Cos', x, 'float');
 }

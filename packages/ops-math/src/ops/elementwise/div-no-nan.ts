@@ -27,7 +27,14 @@ export const DivNoNanOp = elementwiseBinary('DivNoNan', {
     }),
 });
 
-/** a / b, but 0 where b is 0 (even for a = 0 or NaN/Inf a), with broadcasting. int32 divides by floor, as div. */
+/**
+ * a / b, but 0 where b is 0 (even for a = 0 or NaN/Inf a), with broadcasting. int32 divides by floor, as div.
+ *
+ * @example
+ * ```ts
+ * divNoNan(tensor([1, 2]), tensor([0, 4])).print(); // [0, 0.5]
+ * ```
+ */
 export function divNoNan(a: Arg, b: Arg): Tensor {
   return runBinary('divNoNan', 'DivNoNan', a, b, 'numeric');
 }

@@ -16,6 +16,12 @@ export const DivOp = elementwiseBinary('Div', {
 /**
  * a / b, elementwise with broadcasting. As in tfjs, int32 / int32 is floor division
  * (-7 / 2 = -4) and stays int32; integer division by zero gives 0.
+ *
+ * @example
+ * ```ts
+ * div(tensor([6, 9]), tensor([2, 3])).print(); // [3, 3]
+ * tensor([1, 2]).div(4).print(); // [0.25, 0.5]
+ * ```
  */
 export function div(a: Arg, b: Arg): Tensor {
   return runBinary('div', 'Div', a, b, 'numeric');

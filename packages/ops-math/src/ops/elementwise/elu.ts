@@ -11,7 +11,14 @@ export const EluOp = elementwiseUnary('Elu', {
   grad: (dy, { inputs: [x], outputs: [y] }) => [where(greater(x!, 0), dy, mul(dy, add(y!, 1)))],
 });
 
-/** Exponential linear unit: x for x > 0, e^x - 1 otherwise (int32/bool inputs are cast to float32). */
+/**
+ * Exponential linear unit: x for x > 0, e^x - 1 otherwise (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * elu(tensor([-1, 2])).print(); // [-0.6321, 2]
+ * ```
+ */
 export function elu(x: Arg): Tensor {
   return runUnary('elu', 'Elu', x, 'float');
 }

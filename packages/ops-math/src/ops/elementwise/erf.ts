@@ -11,7 +11,14 @@ export const ErfOp = elementwiseUnary('Erf', {
   grad: (dy, { inputs: [x] }) => [mul(dy, mul(exp(neg(square(x!))), 2 / Math.sqrt(Math.PI)))],
 });
 
-/** Gauss error function (int32/bool inputs are cast to float32). */
+/**
+ * Gauss error function (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * erf(tensor([0, 1])).print(); // [0, 0.8427]
+ * ```
+ */
 export function erf(x: Arg): Tensor {
   return runUnary('erf', 'Erf', x, 'float');
 }

@@ -7,7 +7,14 @@ export const ExpOp = elementwiseUnary('Exp', {
   grad: (dy, { outputs: [y] }) => [mul(dy, y!)],
 });
 
-/** e^x, elementwise (int32 and bool inputs are cast to float32, as in tfjs). */
+/**
+ * e^x, elementwise (int32 and bool inputs are cast to float32, as in tfjs).
+ *
+ * @example
+ * ```ts
+ * exp(tensor([0, 1])).print(); // [1, 2.7183]
+ * ```
+ */
 export function exp(x: Arg): Tensor {
   return runUnary('exp', 'Exp', x, 'float');
 }

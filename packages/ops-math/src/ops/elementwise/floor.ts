@@ -8,7 +8,14 @@ export const FloorOp = elementwiseUnary('Floor', {
   grad: zeroGrad,
 });
 
-/** Largest integer <= x (int32 stays int32; bool is cast to int32). */
+/**
+ * Largest integer <= x (int32 stays int32; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * floor(tensor([1.7, -1.2])).print(); // [1, -2]
+ * ```
+ */
 export function floor(x: Arg): Tensor {
   return runUnary('floor', 'Floor', x, 'numeric');
 }

@@ -14,7 +14,14 @@ export const IsFiniteOp = elementwiseUnary('IsFinite', {
   composite: ([x]) => composed([x!], () => logicalNot(logicalOr(isNaN(x!), isInf(x!)))),
 });
 
-/** Whether each element is finite (neither NaN nor ±Infinity): a bool tensor. */
+/**
+ * Whether each element is finite (neither NaN nor ±Infinity): a bool tensor.
+ *
+ * @example
+ * ```ts
+ * isFinite(tensor([1, Infinity, NaN])).print(); // [true, false, false]
+ * ```
+ */
 export function isFinite(x: Arg): Tensor {
   return runUnary('isFinite', 'IsFinite', x, 'any');
 }

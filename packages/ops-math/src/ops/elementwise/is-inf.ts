@@ -8,7 +8,14 @@ export const IsInfOp = elementwiseUnary('IsInf', {
   nondifferentiable: true,
 });
 
-/** Whether each element is +Infinity or -Infinity (a bool tensor). */
+/**
+ * Whether each element is +Infinity or -Infinity (a bool tensor).
+ *
+ * @example
+ * ```ts
+ * isInf(tensor([Infinity, -Infinity, 1])).print(); // [true, true, false]
+ * ```
+ */
 export function isInf(x: Arg): Tensor {
   return runUnary('isInf', 'IsInf', x, 'any');
 }

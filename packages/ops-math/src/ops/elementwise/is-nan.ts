@@ -8,7 +8,14 @@ export const IsNaNOp = elementwiseUnary('IsNaN', {
   nondifferentiable: true,
 });
 
-/** Whether each element is NaN (a bool tensor; always false for int32 and bool). */
+/**
+ * Whether each element is NaN (a bool tensor; always false for int32 and bool).
+ *
+ * @example
+ * ```ts
+ * isNaN(tensor([NaN, 1])).print(); // [true, false]
+ * ```
+ */
 export function isNaN(x: Arg): Tensor {
   return runUnary('isNaN', 'IsNaN', x, 'any');
 }

@@ -14,7 +14,14 @@ export const LeakyReluOp: OpDef<{ alpha: number }> = elementwiseUnary<{ alpha: n
   },
 );
 
-/** x for x > 0, alpha·x otherwise (tfjs default alpha = 0.2; int32 stays int32, bool is cast to int32). */
+/**
+ * x for x > 0, alpha·x otherwise (tfjs default alpha = 0.2; int32 stays int32, bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * leakyRelu(tensor([-2, 3]), 0.1).print(); // [-0.2, 3]
+ * ```
+ */
 export function leakyRelu(x: Arg, alpha = 0.2): Tensor {
   assertNumberAttr('leakyRelu', 'alpha', alpha);
   return runUnary('leakyRelu', 'LeakyRelu', x, 'numeric', { alpha });

@@ -15,7 +15,14 @@ export const LogSigmoidOp = elementwiseUnary('LogSigmoid', {
   composite: ([x]) => composed([x!], () => neg(softplus(neg(x!)))),
 });
 
-/** log(σ(x)) = -log(1 + e^-x), without overflow (int32/bool inputs are cast to float32). */
+/**
+ * log(σ(x)) = -log(1 + e^-x), without overflow (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * logSigmoid(tensor([0, 2])).print(); // [-0.6931, -0.1269]
+ * ```
+ */
 export function logSigmoid(x: Arg): Tensor {
   return runUnary('logSigmoid', 'LogSigmoid', x, 'float');
 }

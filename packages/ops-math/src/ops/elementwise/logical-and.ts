@@ -7,7 +7,14 @@ export const LogicalAndOp = elementwiseBinary('LogicalAnd', {
   nondifferentiable: true,
 });
 
-/** a AND b, elementwise with broadcasting (both must be bool, as in tfjs). */
+/**
+ * a AND b, elementwise with broadcasting (both must be bool, as in tfjs).
+ *
+ * @example
+ * ```ts
+ * logicalAnd(tensor([true, true]), tensor([true, false])).print(); // [true, false]
+ * ```
+ */
 export function logicalAnd(a: Arg, b: Arg): Tensor {
   return runBinary('logicalAnd', 'LogicalAnd', a, b, 'bool');
 }

@@ -7,7 +7,14 @@ export const LogicalNotOp = elementwiseUnary('LogicalNot', {
   nondifferentiable: true,
 });
 
-/** NOT x, elementwise (x must be bool). */
+/**
+ * NOT x, elementwise (x must be bool).
+ *
+ * @example
+ * ```ts
+ * logicalNot(tensor([true, false])).print(); // [false, true]
+ * ```
+ */
 export function logicalNot(x: Arg): Tensor {
   return runUnary('logicalNot', 'LogicalNot', x, 'bool');
 }

@@ -7,7 +7,14 @@ export const LogicalOrOp = elementwiseBinary('LogicalOr', {
   nondifferentiable: true,
 });
 
-/** a OR b, elementwise with broadcasting (both must be bool, as in tfjs). */
+/**
+ * a OR b, elementwise with broadcasting (both must be bool, as in tfjs).
+ *
+ * @example
+ * ```ts
+ * logicalOr(tensor([false, false]), tensor([true, false])).print(); // [true, false]
+ * ```
+ */
 export function logicalOr(a: Arg, b: Arg): Tensor {
   return runBinary('logicalOr', 'LogicalOr', a, b, 'bool');
 }

@@ -13,7 +13,14 @@ export const LogicalXorOp = elementwiseBinary('LogicalXor', {
     composed([a!, b!], () => logicalAnd(logicalOr(a!, b!), logicalNot(logicalAnd(a!, b!)))),
 });
 
-/** a XOR b, elementwise with broadcasting (both must be bool). */
+/**
+ * a XOR b, elementwise with broadcasting (both must be bool).
+ *
+ * @example
+ * ```ts
+ * logicalXor(tensor([true, true]), tensor([true, false])).print(); // [false, true]
+ * ```
+ */
 export function logicalXor(a: Arg, b: Arg): Tensor {
   return runBinary('logicalXor', 'LogicalXor', a, b, 'bool');
 }

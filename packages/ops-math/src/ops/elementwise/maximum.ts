@@ -17,7 +17,14 @@ export const MaximumOp = elementwiseBinary('Maximum', {
   },
 });
 
-/** The larger of a and b, elementwise with broadcasting (NaN if either is NaN; bool is cast to int32). */
+/**
+ * The larger of a and b, elementwise with broadcasting (NaN if either is NaN; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * maximum(tensor([1, 5]), tensor([3, 2])).print(); // [3, 5]
+ * ```
+ */
 export function maximum(a: Arg, b: Arg): Tensor {
   return runBinary('maximum', 'Maximum', a, b, 'numeric');
 }

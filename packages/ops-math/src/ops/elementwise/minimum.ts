@@ -17,7 +17,14 @@ export const MinimumOp = elementwiseBinary('Minimum', {
   },
 });
 
-/** The smaller of a and b, elementwise with broadcasting (NaN if either is NaN; bool is cast to int32). */
+/**
+ * The smaller of a and b, elementwise with broadcasting (NaN if either is NaN; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * minimum(tensor([1, 5]), tensor([3, 2])).print(); // [1, 2]
+ * ```
+ */
 export function minimum(a: Arg, b: Arg): Tensor {
   return runBinary('minimum', 'Minimum', a, b, 'numeric');
 }

@@ -18,6 +18,11 @@ export const ModOp = elementwiseBinary('Mod', {
 /**
  * Remainder of floor division, with broadcasting: the result has the sign of b, as in
  * tfjs and Python (mod(-7, 3) = 2, mod(7, -3) = -2). int32 by zero gives 0, floats NaN.
+ *
+ * @example
+ * ```ts
+ * mod(tensor([7, -7]), tensor([3, 3])).print(); // [1, 2]
+ * ```
  */
 export function mod(a: Arg, b: Arg): Tensor {
   return runBinary('mod', 'Mod', a, b, 'numeric');

@@ -10,7 +10,15 @@ export const MulOp = elementwiseBinary('Mul', {
   ],
 });
 
-/** a * b, elementwise with broadcasting (operands are upcast to one dtype; bool is cast to int32). */
+/**
+ * a * b, elementwise with broadcasting (operands are upcast to one dtype; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * mul(tensor([1, 2, 3]), tensor([4, 5, 6])).print(); // [4, 10, 18]
+ * tensor([1, 2]).mul(3).print(); // [3, 6]
+ * ```
+ */
 export function mul(a: Arg, b: Arg): Tensor {
   return runBinary('mul', 'Mul', a, b, 'numeric');
 }

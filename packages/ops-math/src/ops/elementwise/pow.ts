@@ -37,6 +37,12 @@ export const PowOp = elementwiseBinary('Pow', {
 /**
  * base^exp, elementwise with broadcasting (tfjs order). A negative base with a non-integer
  * exponent gives NaN; int32^int32 stays int32.
+ *
+ * @example
+ * ```ts
+ * pow(tensor([2, 3]), tensor([3, 2])).print(); // [8, 9]
+ * tensor([4, 9]).pow(0.5).print(); // [2, 3]
+ * ```
  */
 export function pow(base: Arg, exp: Arg): Tensor {
   return runBinary('pow', 'Pow', base, exp, 'numeric', undefined, ['base', 'exp']);

@@ -19,7 +19,14 @@ export const PreluOp = elementwiseBinary('Prelu', {
   },
 });
 
-/** Parametric ReLU: x for x > 0, alpha·x otherwise; alpha broadcasts against x (bool is cast to int32). */
+/**
+ * Parametric ReLU: x for x > 0, alpha·x otherwise; alpha broadcasts against x (bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * prelu(tensor([-2, -2, 3]), tensor([0.1, 0.5, 0.5])).print(); // [-0.2, -1, 3]
+ * ```
+ */
 export function prelu(x: Arg, alpha: Arg): Tensor {
   return runBinary('prelu', 'Prelu', x, alpha, 'numeric', undefined, ['x', 'alpha']);
 }

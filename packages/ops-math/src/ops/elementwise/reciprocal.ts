@@ -10,7 +10,14 @@ export const ReciprocalOp = elementwiseUnary('Reciprocal', {
   grad: (dy, { outputs: [y] }) => [neg(mul(dy, square(y!)))],
 });
 
-/** 1/x (int32/bool inputs are cast to float32). */
+/**
+ * 1/x (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * reciprocal(tensor([2, -4])).print(); // [0.5, -0.25]
+ * ```
+ */
 export function reciprocal(x: Arg): Tensor {
   return runUnary('reciprocal', 'Reciprocal', x, 'float');
 }

@@ -10,7 +10,14 @@ export const ReluOp = elementwiseUnary('Relu', {
   grad: (dy, { inputs: [x] }) => [where(greater(x!, 0), dy, 0)],
 });
 
-/** max(x, 0) (NaN stays NaN; int32 stays int32; bool is cast to int32). */
+/**
+ * max(x, 0) (NaN stays NaN; int32 stays int32; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * relu(tensor([-1, 0, 2])).print(); // [0, 0, 2]
+ * ```
+ */
 export function relu(x: Arg): Tensor {
   return runUnary('relu', 'Relu', x, 'numeric');
 }

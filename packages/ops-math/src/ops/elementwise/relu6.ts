@@ -12,7 +12,14 @@ export const Relu6Op = elementwiseUnary('Relu6', {
   grad: (dy, { inputs: [x] }) => [where(logicalAnd(greater(x!, 0), lessEqual(x!, 6)), dy, 0)],
 });
 
-/** min(max(x, 0), 6) (int32 stays int32; bool is cast to int32). */
+/**
+ * min(max(x, 0), 6) (int32 stays int32; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * relu6(tensor([-1, 3, 8])).print(); // [0, 3, 6]
+ * ```
+ */
 export function relu6(x: Arg): Tensor {
   return runUnary('relu6', 'Relu6', x, 'numeric');
 }

@@ -9,7 +9,14 @@ export const RsqrtOp = elementwiseUnary('Rsqrt', {
   grad: (dy, { inputs: [x], outputs: [y] }) => [div(mul(dy, y!), mul(x!, -2))],
 });
 
-/** 1/√x (int32/bool inputs are cast to float32). */
+/**
+ * 1/√x (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * rsqrt(tensor([4, 16])).print(); // [0.5, 0.25]
+ * ```
+ */
 export function rsqrt(x: Arg): Tensor {
   return runUnary('rsqrt', 'Rsqrt', x, 'float');
 }

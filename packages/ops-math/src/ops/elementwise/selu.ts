@@ -23,7 +23,14 @@ export const SeluOp = elementwiseUnary('Selu', {
     composed([x!], () => mul(where(greater(x!, 0), x!, mul(expm1(x!), SELU_ALPHA)), SELU_SCALE)),
 });
 
-/** Scaled exponential linear unit (int32/bool inputs are cast to float32). */
+/**
+ * Scaled exponential linear unit (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * selu(tensor([-1, 1])).print(); // [-1.1113, 1.0507]
+ * ```
+ */
 export function selu(x: Arg): Tensor {
   return runUnary('selu', 'Selu', x, 'float');
 }

@@ -9,7 +9,14 @@ export const SigmoidOp = elementwiseUnary('Sigmoid', {
   grad: (dy, { outputs: [y] }) => [mul(dy, mul(y!, sub(1, y!)))],
 });
 
-/** Logistic function 1/(1 + e^-x), computed without overflow (int32/bool inputs are cast to float32). */
+/**
+ * Logistic function 1/(1 + e^-x), computed without overflow (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * sigmoid(tensor([0, 2])).print(); // [0.5, 0.8808]
+ * ```
+ */
 export function sigmoid(x: Arg): Tensor {
   return runUnary('sigmoid', 'Sigmoid', x, 'float');
 }

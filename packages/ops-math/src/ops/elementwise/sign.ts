@@ -8,7 +8,14 @@ export const SignOp = elementwiseUnary('Sign', {
   grad: zeroGrad,
 });
 
-/** -1, 0 or 1 by the sign of x (NaN stays NaN; int32 stays int32; bool is cast to int32). */
+/**
+ * -1, 0 or 1 by the sign of x (NaN stays NaN; int32 stays int32; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * sign(tensor([-3, 0, 2])).print(); // [-1, 0, 1]
+ * ```
+ */
 export function sign(x: Arg): Tensor {
   return runUnary('sign', 'Sign', x, 'numeric');
 }

@@ -8,7 +8,14 @@ export const SinhOp = elementwiseUnary('Sinh', {
   grad: (dy, { inputs: [x] }) => [mul(dy, cosh(x!))],
 });
 
-/** Hyperbolic sine (int32/bool inputs are cast to float32). */
+/**
+ * Hyperbolic sine (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * sinh(tensor([0, 1])).print(); // [0, 1.1752]
+ * ```
+ */
 export function sinh(x: Arg): Tensor {
   return runUnary('sinh', 'Sinh', x, 'float');
 }

@@ -9,7 +9,14 @@ export const SqrtOp = elementwiseUnary('Sqrt', {
   grad: (dy, { outputs: [y] }) => [div(dy, mul(y!, 2))],
 });
 
-/** Square root (NaN for x < 0; int32/bool inputs are cast to float32). */
+/**
+ * Square root (NaN for x < 0; int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * sqrt(tensor([4, 2])).print(); // [2, 1.4142]
+ * ```
+ */
 export function sqrt(x: Arg): Tensor {
   return runUnary('sqrt', 'Sqrt', x, 'float');
 }

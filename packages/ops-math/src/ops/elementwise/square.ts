@@ -8,7 +8,14 @@ export const SquareOp = elementwiseUnary('Square', {
   grad: (dy, { inputs: [x] }) => [mul(dy, mul(x!, 2))],
 });
 
-/** x², elementwise (int32 stays int32; bool is cast to int32). */
+/**
+ * x², elementwise (int32 stays int32; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * square(tensor([-3, 2])).print(); // [9, 4]
+ * ```
+ */
 export function square(x: Arg): Tensor {
   return runUnary('square', 'Square', x, 'numeric');
 }

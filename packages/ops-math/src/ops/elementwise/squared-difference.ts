@@ -17,7 +17,14 @@ export const SquaredDifferenceOp = elementwiseBinary('SquaredDifference', {
   },
 });
 
-/** (a - b)², elementwise with broadcasting (bool is cast to int32). */
+/**
+ * (a - b)², elementwise with broadcasting (bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * squaredDifference(tensor([1, 5]), tensor([3, 2])).print(); // [4, 9]
+ * ```
+ */
 export function squaredDifference(a: Arg, b: Arg): Tensor {
   return runBinary('squaredDifference', 'SquaredDifference', a, b, 'numeric');
 }

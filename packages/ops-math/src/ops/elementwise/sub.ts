@@ -11,7 +11,15 @@ export const SubOp = elementwiseBinary('Sub', {
   ],
 });
 
-/** a - b, with broadcasting (operands are upcast to one dtype; bool is cast to int32). */
+/**
+ * a - b, with broadcasting (operands are upcast to one dtype; bool is cast to int32).
+ *
+ * @example
+ * ```ts
+ * sub(tensor([5, 7]), tensor([1, 2])).print(); // [4, 5]
+ * tensor([[1, 2], [3, 4]]).sub(tensor([1, 1])).print(); // [[0, 1], [2, 3]]
+ * ```
+ */
 export function sub(a: Arg, b: Arg): Tensor {
   return runBinary('sub', 'Sub', a, b, 'numeric');
 }

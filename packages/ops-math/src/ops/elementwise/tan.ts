@@ -10,7 +10,14 @@ export const TanOp = elementwiseUnary('Tan', {
   grad: (dy, { inputs: [x] }) => [div(dy, square(cos(x!)))],
 });
 
-/** Tangent (radians; int32/bool inputs are cast to float32). */
+/**
+ * Tangent (radians; int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * tan(tensor([0, Math.PI / 4])).print(); // [0, 1]
+ * ```
+ */
 export function tan(x: Arg): Tensor {
   return runUnary('tan', 'Tan', x, 'float');
 }

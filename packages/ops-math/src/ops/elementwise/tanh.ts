@@ -10,7 +10,14 @@ export const TanhOp = elementwiseUnary('Tanh', {
   grad: (dy, { outputs: [y] }) => [mul(dy, sub(1, square(y!)))],
 });
 
-/** Hyperbolic tangent (int32/bool inputs are cast to float32). */
+/**
+ * Hyperbolic tangent (int32/bool inputs are cast to float32).
+ *
+ * @example
+ * ```ts
+ * tanh(tensor([0, 1])).print(); // [0, 0.7616]
+ * ```
+ */
 export function tanh(x: Arg): Tensor {
   return runUnary('tanh', 'Tanh', x, 'float');
 }

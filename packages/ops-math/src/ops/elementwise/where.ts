@@ -47,6 +47,11 @@ export const WhereOp: OpDef = {
 /**
  * Picks a where condition is true and b elsewhere. All three broadcast (NumPy rules);
  * condition must be bool; a and b are upcast to one dtype.
+ *
+ * @example
+ * ```ts
+ * where(tensor([true, false]), tensor([1, 2]), tensor([10, 20])).print(); // [1, 20]
+ * ```
  */
 export function where(condition: Arg, a: Arg, b: Arg): Tensor {
   const engine = engineOf(condition, a, b);
@@ -67,7 +72,15 @@ export function where(condition: Arg, a: Arg, b: Arg): Tensor {
   return runReleasing(engine, 'Where', [c, x, y], [condition, a, b]);
 }
 
-/** The method form follows tfjs: `a.where(condition, b)` is `where(condition, a, b)`. */
+/**
+ * The method form follows tfjs: `a.where(condition, b)` is `where(condition, a, b)`.
+ *
+ * @example
+ * ```ts
+ * const a = tensor([1, 2]);
+ * a.where(tensor([true, false]), tensor([10, 20])).print(); // [1, 20]
+ * ```
+ */
 export function whereMethod(a: Tensor, condition: Arg, b: Arg): Tensor {
   return where(condition, a, b);
 }

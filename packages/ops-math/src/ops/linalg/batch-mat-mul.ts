@@ -79,6 +79,13 @@ export const BatchMatMulOp: OpDef<MatMulAttrs> = {
  * Matrix product of the last two axes (tfjs matMul), with optional transposes and
  * NumPy broadcasting of the batch axes: [2,1,3,4]·[5,4,6] -> [2,5,3,6].
  * Both operands need rank >= 2; dtypes are upcast to match (bool is rejected).
+ *
+ * @example
+ * ```ts
+ * const a = tensor([[1, 2], [3, 4]]);
+ * matMul(a, tensor([[5], [6]])).print(); // [[17], [39]]
+ * a.matMul(a, false, true).print(); // [[5, 11], [11, 25]]
+ * ```
  */
 export function matMul(a: Arg, b: Arg, transposeA = false, transposeB = false): Tensor {
   const [engine, x, y] = binaryOperands('matMul', a, b);

@@ -6,6 +6,11 @@ import { binaryOperands, run } from '../../util.js';
 /**
  * Dot product as in tfjs: vector·vector -> scalar, matrix·vector -> vector,
  * vector·matrix -> vector, matrix·matrix -> matrix. A composite of BatchMatMul.
+ *
+ * @example
+ * ```ts
+ * dot(tensor([1, 2, 3]), tensor([4, 5, 6])).print(); // 32
+ * ```
  */
 export function dot(t1: Arg, t2: Arg): Tensor {
   const [e, a, b] = binaryOperands('dot', t1, t2, ['t1', 't2']);

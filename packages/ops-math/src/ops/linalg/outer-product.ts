@@ -3,7 +3,14 @@ import { ShapeError, fmtShape } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { binaryOperands, run } from '../../util.js';
 
-/** Outer product of two vectors: [n]⊗[m] -> [n,m] (a composite of BatchMatMul with inner size 1). */
+/**
+ * Outer product of two vectors: [n]⊗[m] -> [n,m] (a composite of BatchMatMul with inner size 1).
+ *
+ * @example
+ * ```ts
+ * outerProduct(tensor([1, 2]), tensor([3, 4, 5])).print(); // [[3, 4, 5], [6, 8, 10]]
+ * ```
+ */
 export function outerProduct(v1: Arg, v2: Arg): Tensor {
   const [e, a, b] = binaryOperands('outerProduct', v1, v2, ['v1', 'v2']);
   if (a.rank !== 1 || b.rank !== 1) {

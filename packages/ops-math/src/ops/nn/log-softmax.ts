@@ -22,7 +22,14 @@ export const LogSoftmaxOp: OpDef<{ axis: number }> = {
   },
 };
 
-/** log(softmax(logits)) along `axis` (default the last), computed stably. */
+/**
+ * log(softmax(logits)) along `axis` (default the last), computed stably.
+ *
+ * @example
+ * ```ts
+ * logSoftmax(tensor([0, 0])).print(); // [-0.6931, -0.6931]
+ * ```
+ */
 export function logSoftmax(logits: Arg, axis = -1): Tensor {
   const x = floatArg(logits, 'logits', 'logSoftmax');
   return run(x.engine, 'LogSoftmax', [x], { axis: normalizeAxis('logSoftmax', axis, x.rank) });

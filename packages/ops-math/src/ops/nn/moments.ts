@@ -10,6 +10,13 @@ import { floatArg } from './common.js';
 /**
  * Mean and (population) variance over `axis` (all axes by default), as tfjs.moments.
  * A composition of differentiable ops, so both outputs have gradients of any order.
+ *
+ * @example
+ * ```ts
+ * const m = moments(tensor([1, 2, 3, 4]));
+ * m.mean.print(); // 2.5
+ * m.variance.print(); // 1.25
+ * ```
  */
 export function moments(
   x: Arg,

@@ -22,7 +22,14 @@ export const SoftmaxOp: OpDef<{ axis: number }> = {
   },
 };
 
-/** Softmax along `dim` (default the last axis), numerically stable for large logits. */
+/**
+ * Softmax along `dim` (default the last axis), numerically stable for large logits.
+ *
+ * @example
+ * ```ts
+ * softmax(tensor([0, Math.log(3)])).print(); // [0.25, 0.75]
+ * ```
+ */
 export function softmax(logits: Arg, dim = -1): Tensor {
   const x = floatArg(logits, 'logits', 'softmax');
   return run(x.engine, 'Softmax', [x], { axis: normalizeAxis('softmax', dim, x.rank, 'dim') });

@@ -24,7 +24,14 @@ export function logicalReduce(
 
 export const AnyOp = logicalReduceOp('Any', 'any');
 
-/** Logical OR over `axis` (all axes by default). */
+/**
+ * Logical OR over `axis` (all axes by default).
+ *
+ * @example
+ * ```ts
+ * any(tensor([false, true])).print(); // true
+ * ```
+ */
 export function any(x: Arg, axis?: number | number[] | null, keepDims = false): Tensor {
   return logicalReduce('Any', 'any', x, axis, keepDims);
 }

@@ -28,7 +28,14 @@ export function argReduce(name: string, op: string, x: Arg, axis: number): Tenso
 
 export const ArgMaxOp = argReduceOp('ArgMax', 'argMax');
 
-/** Index (int32) of the maximum along `axis` (default 0, as in tfjs); the first one on ties. */
+/**
+ * Index (int32) of the maximum along `axis` (default 0, as in tfjs); the first one on ties.
+ *
+ * @example
+ * ```ts
+ * argMax(tensor([[1, 5], [7, 2]]), 1).print(); // [1, 0]
+ * ```
+ */
 export function argMax(x: Arg, axis = 0): Tensor {
   return argReduce('ArgMax', 'argMax', x, axis);
 }

@@ -45,6 +45,11 @@ export const CumprodOp: OpDef<ScanAttrs> = {
 /**
  * Cumulative product along `axis` (tfjs): `exclusive` shifts by one (starting at 1),
  * `reverse` runs from the end.
+ *
+ * @example
+ * ```ts
+ * cumprod(tensor([1, 2, 3])).print(); // [1, 2, 6]
+ * ```
  */
 export function cumprod(x: Arg, axis = 0, exclusive = false, reverse = false): Tensor {
   const [t, attrs] = scanArgs('cumprod', x, axis, exclusive, reverse);

@@ -46,6 +46,12 @@ export function scanArgs(
 /**
  * Cumulative sum along `axis` (tfjs): `exclusive` shifts by one (starting at 0),
  * `reverse` runs from the end.
+ *
+ * @example
+ * ```ts
+ * cumsum(tensor([1, 2, 3])).print(); // [1, 3, 6]
+ * cumsum(tensor([1, 2, 3]), 0, true).print(); // [0, 1, 3]
+ * ```
  */
 export function cumsum(x: Arg, axis = 0, exclusive = false, reverse = false): Tensor {
   const [t, attrs] = scanArgs('cumsum', x, axis, exclusive, reverse);

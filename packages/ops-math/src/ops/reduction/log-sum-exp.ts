@@ -10,6 +10,12 @@ import { reduceArgs } from './common.js';
  * (a composite). The shift m is a constant of the graph (stopGradient): the gradient is
  * softmax(x) either way, and this keeps max's tie handling out of it. As in tfjs, an
  * all −∞ (or +∞) slice gives NaN. Integer inputs are computed in float32.
+ *
+ * @example
+ * ```ts
+ * logSumExp(tensor([0, 0])).print(); // 0.6931
+ * logSumExp(tensor([[1, 2], [3, 4]]), 1).print(); // [2.3133, 4.3133]
+ * ```
  */
 export function logSumExp(x: Arg, axis?: number | number[] | null, keepDims = false): Tensor {
   const { engine: e, t: t0, axes } = reduceArgs('logSumExp', x, axis);

@@ -9,6 +9,13 @@ import { reduceArgs } from './common.js';
  * Mean over `axis` (all axes by default; negative axes count from the end). A composite
  * (sum / count). As in tfjs, int32 and bool inputs give a float32 result (tfjs casts x to
  * the dtype of its float32 count scalar); float64 stays float64.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]]);
+ * mean(x).print(); // 2.5
+ * x.mean(1, true).print(); // [[1.5], [3.5]]
+ * ```
  */
 export function mean(x: Arg, axis?: number | number[] | null, keepDims = false): Tensor {
   const r = reduceArgs('mean', x, axis);

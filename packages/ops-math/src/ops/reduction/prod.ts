@@ -55,7 +55,14 @@ export const ProdOp: OpDef<ReduceAttrs> = reduceOp('Prod', 'prod', {
   },
 });
 
-/** Product over `axis` (all axes by default; negative axes count from the end). */
+/**
+ * Product over `axis` (all axes by default; negative axes count from the end).
+ *
+ * @example
+ * ```ts
+ * prod(tensor([1, 2, 3, 4])).print(); // 24
+ * ```
+ */
 export function prod(x: Arg, axis?: number | number[] | null, keepDims = false): Tensor {
   const r = reduceArgs('prod', x, axis);
   const t = r.t.dtype === 'bool' ? cast(r.t, 'int32') : r.t;

@@ -14,7 +14,16 @@ export const SumOp: OpDef<ReduceAttrs> = reduceOp('Sum', 'sum', {
   grad: (dy, { inputs: [x], attrs }) => [expandReduced(dy, x!.shape, attrs.axes)],
 });
 
-/** Sum over `axis` (all axes by default); negative axes count from the end. */
+/**
+ * Sum over `axis` (all axes by default); negative axes count from the end.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]]);
+ * sum(x).print(); // 10
+ * x.sum(0).print(); // [4, 6]
+ * ```
+ */
 export function sum(x: Arg, axis?: number | number[] | null, keepDims = false): Tensor {
   const engine = engineOf(x);
   let t = toTensor(engine, x, 'x', 'sum');

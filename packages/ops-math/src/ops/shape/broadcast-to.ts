@@ -22,7 +22,14 @@ export const BroadcastToOp: OpDef<{ shape: number[] }> = {
   grad: (dy, { inputs: [x] }) => [reduceToShape(dy, x!.shape)],
 };
 
-/** Repeats x along size-1 (and new leading) dimensions to reach `shape`. */
+/**
+ * Repeats x along size-1 (and new leading) dimensions to reach `shape`.
+ *
+ * @example
+ * ```ts
+ * broadcastTo(tensor([1, 2]), [2, 2]).print(); // [[1, 2], [1, 2]]
+ * ```
+ */
 export function broadcastTo(x: Arg, shape: readonly number[]): Tensor {
   const engine = engineOf(x);
   const t = toTensor(engine, x, 'x', 'broadcastTo');

@@ -67,7 +67,15 @@ export function toTensorList(op: string, tensors: readonly Arg[], arg = 'tensors
   return list.map((t) => cast(t, dtype));
 }
 
-/** Concatenates tensors along `axis` (default 0); dtypes are upcast to a common one. */
+/**
+ * Concatenates tensors along `axis` (default 0); dtypes are upcast to a common one.
+ *
+ * @example
+ * ```ts
+ * concat([tensor([1, 2]), tensor([3])]).print(); // [1, 2, 3]
+ * concat([tensor([[1], [2]]), tensor([[3], [4]])], 1).print(); // [[1, 3], [2, 4]]
+ * ```
+ */
 export function concat(tensors: readonly Arg[], axis = 0): Tensor {
   const list = toTensorList('concat', tensors);
   const engine = list[0]!.engine;
@@ -79,7 +87,14 @@ export function concat(tensors: readonly Arg[], axis = 0): Tensor {
   return run(engine, 'Concat', list, { axis: normalizeAxis('concat', axis, list[0]!.rank) });
 }
 
-/** Method form (tfjs): `x.concat(y, axis)` or `x.concat([y, z], axis)`. */
+/**
+ * Method form (tfjs): `x.concat(y, axis)` or `x.concat([y, z], axis)`.
+ *
+ * @example
+ * ```ts
+ * tensor([1, 2]).concat(tensor([3, 4])).print(); // [1, 2, 3, 4]
+ * ```
+ */
 export function concatMethod(x: Tensor, others: Tensor | readonly Tensor[], axis = 0): Tensor {
   return concat(
     [x, ...(Array.isArray(others) ? (others as readonly Tensor[]) : [others as Tensor])],

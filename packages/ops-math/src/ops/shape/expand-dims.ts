@@ -4,7 +4,14 @@ import type { Arg } from '../../util.js';
 import { run } from '../../util.js';
 import { toData } from './common.js';
 
-/** Inserts a dimension of size 1 at `axis` (default 0; -1 appends). Shares x's data (a reshape). */
+/**
+ * Inserts a dimension of size 1 at `axis` (default 0; -1 appends). Shares x's data (a reshape).
+ *
+ * @example
+ * ```ts
+ * expandDims(tensor([1, 2]), 1).print(); // [[1], [2]]
+ * ```
+ */
 export function expandDims(x: Arg, axis = 0): Tensor {
   const [engine, t] = toData(x, 'expandDims');
   const rank = t.rank;

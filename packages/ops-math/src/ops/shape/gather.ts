@@ -103,6 +103,12 @@ function gatherGrad(
 /**
  * Gathers slices of x along `axis` (default 0) at `indices` (int32). With `batchDims`, the
  * leading batchDims dimensions of x and indices are batch dimensions gathered pairwise.
+ *
+ * @example
+ * ```ts
+ * gather(tensor([10, 20, 30]), [2, 0]).print(); // [30, 10]
+ * tensor([[1, 2], [3, 4]]).gather([1], 1).print(); // [[2], [4]]
+ * ```
  */
 export function gather(x: Arg, indices: Arg, axis = 0, batchDims = 0): Tensor {
   const engine = engineOf(x, indices);

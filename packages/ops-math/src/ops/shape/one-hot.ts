@@ -30,7 +30,14 @@ export const OneHotOp: OpDef<OneHotAttrs> = {
 
 const DTYPES: readonly DType[] = ['float32', 'int32', 'bool', 'float64'];
 
-/** One-hot encoding of int32 `indices`: shape indices.shape + [depth], dtype int32 by default (as tfjs). */
+/**
+ * One-hot encoding of int32 `indices`: shape indices.shape + [depth], dtype int32 by default (as tfjs).
+ *
+ * @example
+ * ```ts
+ * oneHot(tensor([0, 2], [2], 'int32'), 3).print(); // [[1, 0, 0], [0, 0, 1]]
+ * ```
+ */
 export function oneHot(
   indices: Arg,
   depth: number,

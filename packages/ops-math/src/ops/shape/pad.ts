@@ -40,7 +40,14 @@ export const PadOp: OpDef<PadAttrs> = {
   ],
 };
 
-/** Pads x with `constantValue` (default 0): paddings[i] = [before, after] for dimension i. */
+/**
+ * Pads x with `constantValue` (default 0): paddings[i] = [before, after] for dimension i.
+ *
+ * @example
+ * ```ts
+ * pad(tensor([[1, 2]]), [[1, 0], [0, 1]]).print(); // [[0, 0, 0], [1, 2, 0]]
+ * ```
+ */
 export function pad(
   x: Arg,
   paddings: readonly (readonly [number, number] | readonly number[])[],

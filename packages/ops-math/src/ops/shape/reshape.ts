@@ -41,7 +41,15 @@ export function inferReshape(op: string, shape: Shape, size: number): number[] {
   return out;
 }
 
-/** Same data, new shape (one dimension may be -1). */
+/**
+ * Same data, new shape (one dimension may be -1).
+ *
+ * @example
+ * ```ts
+ * reshape(range(0, 6), [2, 3]).print(); // [[0, 1, 2], [3, 4, 5]]
+ * tensor([[1, 2], [3, 4]]).reshape([-1]).print(); // [1, 2, 3, 4]
+ * ```
+ */
 export function reshape(x: Arg, shape: Shape): Tensor {
   const engine = engineOf(x);
   const t = toTensor(engine, x, 'x', 'reshape');

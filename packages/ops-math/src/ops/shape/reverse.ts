@@ -27,7 +27,15 @@ export const ReverseOp: OpDef<ReverseAttrs> = {
   grad: (dy, { attrs: { axes } }) => [run(dy.engine, 'Reverse', [dy], { axes })],
 };
 
-/** Reverses x along `axis` (an axis or a list; default all axes). Negative axes count from the end. */
+/**
+ * Reverses x along `axis` (an axis or a list; default all axes). Negative axes count from the end.
+ *
+ * @example
+ * ```ts
+ * reverse(tensor([1, 2, 3])).print(); // [3, 2, 1]
+ * tensor([[1, 2], [3, 4]]).reverse(1).print(); // [[2, 1], [4, 3]]
+ * ```
+ */
 export function reverse(x: Arg, axis?: number | readonly number[]): Tensor {
   const [engine, t] = toData(x, 'reverse');
   const axes = normalizeAxes('reverse', axis, t.rank);

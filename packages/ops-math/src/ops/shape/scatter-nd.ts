@@ -92,14 +92,28 @@ export const TensorScatterUpdateOp: OpDef = {
   },
 };
 
-/** tfjs gatherND: gathers slices of x at the N-d `indices` (int32, last dimension indexes x's leading dims). */
+/**
+ * tfjs gatherND: gathers slices of x at the N-d `indices` (int32, last dimension indexes x's leading dims).
+ *
+ * @example
+ * ```ts
+ * gatherND(tensor([[1, 2], [3, 4]]), [[1, 0], [0, 1]]).print(); // [3, 2]
+ * ```
+ */
 export function gatherND(x: Arg, indices: Arg): Tensor {
   const engine = engineOf(x, indices);
   const t = toTensor(engine, x, 'x', 'gatherND');
   return run(engine, 'GatherNd', [t, toIndexTensor(engine, indices, 'indices', 'gatherND')]);
 }
 
-/** tfjs scatterND: a tensor of `shape`, zeros except the updates added at `indices`. */
+/**
+ * tfjs scatterND: a tensor of `shape`, zeros except the updates added at `indices`.
+ *
+ * @example
+ * ```ts
+ * scatterND([[0], [2]], tensor([5, 7]), [4]).print(); // [5, 0, 7, 0]
+ * ```
+ */
 export function scatterND(indices: Arg, updates: Arg, shape: readonly number[]): Tensor {
   const engine = engineOf(indices, updates);
   const idx = toIndexTensor(engine, indices, 'indices', 'scatterND');
@@ -110,7 +124,14 @@ export function scatterND(indices: Arg, updates: Arg, shape: readonly number[]):
   return run(engine, 'ScatterNd', [idx, u], { shape: s });
 }
 
-/** tfjs tensorScatterUpdate: `tensor` with the slices at `indices` replaced by `updates`. */
+/**
+ * tfjs tensorScatterUpdate: `tensor` with the slices at `indices` replaced by `updates`.
+ *
+ * @example
+ * ```ts
+ * tensorScatterUpdate(tensor([1, 2, 3, 4]), [[1], [3]], tensor([9, 8])).print(); // [1, 9, 3, 8]
+ * ```
+ */
 export function tensorScatterUpdate(tensor: Arg, indices: Arg, updates: Arg): Tensor {
   const engine = engineOf(tensor, indices, updates);
   const t = toTensor(engine, tensor, 'tensor', 'tensorScatterUpdate');

@@ -60,6 +60,12 @@ function listArg(op: string, arg: string, v: unknown, rank: number, fill: number
  * Extracts a slice of `size` starting at `begin` (tfjs semantics): begin and size may be
  * numbers (for the first dimension) or shorter than the rank (the rest is taken whole);
  * a size of -1 means "to the end of the dimension".
+ *
+ * @example
+ * ```ts
+ * slice(tensor([1, 2, 3, 4]), [1], [2]).print(); // [2, 3]
+ * tensor([[1, 2, 3], [4, 5, 6]]).slice([0, 1], [2, -1]).print(); // [[2, 3], [5, 6]]
+ * ```
  */
 export function slice(
   x: Arg,

@@ -54,6 +54,14 @@ export const SplitOp: OpDef<SplitAttrs> = {
 /**
  * Splits x along `axis` (default 0): into `numOrSizeSplits` equal pieces, or into pieces of the
  * given sizes (one of which may be -1, inferred). Returns an array of tensors.
+ *
+ * @example
+ * ```ts
+ * const [a, b, c] = split(range(0, 6), 3);
+ * c!.print(); // [4, 5]
+ * const [head, rest] = split(range(0, 6), [1, 5]);
+ * rest!.print(); // [1, 2, 3, 4, 5]
+ * ```
  */
 export function split(x: Arg, numOrSizeSplits: number | readonly number[], axis = 0): Tensor[] {
   const [engine, t] = toData(x, 'split');

@@ -4,7 +4,14 @@ import type { Arg } from '../../util.js';
 import { run } from '../../util.js';
 import { toData } from './common.js';
 
-/** Removes dimensions of size 1: all of them, or those in `axis` (which must have size 1). Shares x's data. */
+/**
+ * Removes dimensions of size 1: all of them, or those in `axis` (which must have size 1). Shares x's data.
+ *
+ * @example
+ * ```ts
+ * squeeze(tensor([[1], [2]])).print(); // [1, 2]
+ * ```
+ */
 export function squeeze(x: Arg, axis?: number | readonly number[]): Tensor {
   const [engine, t] = toData(x, 'squeeze');
   let drop: number[];

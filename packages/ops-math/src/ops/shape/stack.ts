@@ -5,7 +5,15 @@ import { run, runMulti } from '../../util.js';
 import { toData } from './common.js';
 import { toTensorList } from './concat.js';
 
-/** Stacks same-shape tensors along a new `axis` (default 0): expandDims of each, then one concat. */
+/**
+ * Stacks same-shape tensors along a new `axis` (default 0): expandDims of each, then one concat.
+ *
+ * @example
+ * ```ts
+ * stack([tensor([1, 2]), tensor([3, 4])]).print(); // [[1, 2], [3, 4]]
+ * stack([tensor([1, 2]), tensor([3, 4])], 1).print(); // [[1, 3], [2, 4]]
+ * ```
+ */
 export function stack(tensors: readonly Arg[], axis = 0): Tensor {
   const list = toTensorList('stack', tensors);
   const first = list[0]!;
@@ -30,7 +38,14 @@ export function stack(tensors: readonly Arg[], axis = 0): Tensor {
   return run(first.engine, 'Concat', expanded, { axis: ax });
 }
 
-/** Method form (tfjs): `x.stack(y, axis)` or `x.stack([y, z], axis)`. */
+/**
+ * Method form (tfjs): `x.stack(y, axis)` or `x.stack([y, z], axis)`.
+ *
+ * @example
+ * ```ts
+ * tensor([1, 2]).stack(tensor([3, 4])).print(); // [[1, 2], [3, 4]]
+ * ```
+ */
 export function stackMethod(x: Tensor, others: Tensor | readonly Tensor[], axis = 0): Tensor {
   return stack(
     [x, ...(Array.isArray(others) ? (others as readonly Tensor[]) : [others as Tensor])],
@@ -38,7 +53,15 @@ export function stackMethod(x: Tensor, others: Tensor | readonly Tensor[], axis 
   );
 }
 
-/** Splits x along `axis` (default 0) into its slices, removing that dimension. */
+/**
+ * Splits x along `axis` (default 0) into its slices, removing that dimension.
+ *
+ * @example
+ * ```ts
+ * const [first, second] = unstack(tensor([[1, 2], [3, 4]]));
+ * second!.print(); // [3, 4]
+ * ```
+ */
 export function unstack(x: Arg, axis = 0): Tensor[] {
   const [engine, t] = toData(x, 'unstack');
   if (t.rank === 0)

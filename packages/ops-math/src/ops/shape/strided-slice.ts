@@ -93,6 +93,11 @@ function intArray(arg: string, v: unknown): number[] {
  * stands for all unspecified dimensions; newAxisMask inserts a size-1 dimension; shrinkAxisMask
  * takes the single element begin[i] and removes the dimension. Negative indices count from the
  * end; negative strides walk backwards.
+ *
+ * @example
+ * ```ts
+ * stridedSlice(tensor([0, 1, 2, 3, 4, 5]), [1], [6], [2]).print(); // [1, 3, 5]
+ * ```
  */
 export function stridedSlice(
   x: Arg,

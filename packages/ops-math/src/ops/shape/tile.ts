@@ -32,7 +32,14 @@ export const TileOp: OpDef<TileAttrs> = {
   },
 };
 
-/** Repeats x reps[i] times along dimension i. */
+/**
+ * Repeats x reps[i] times along dimension i.
+ *
+ * @example
+ * ```ts
+ * tile(tensor([1, 2]), [2]).print(); // [1, 2, 1, 2]
+ * ```
+ */
 export function tile(x: Arg, reps: readonly number[]): Tensor {
   const [engine, t] = toData(x, 'tile');
   return run(engine, 'Tile', [t], { reps: intList('tile', 'reps', reps, t.rank) });

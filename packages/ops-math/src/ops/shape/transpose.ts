@@ -32,7 +32,14 @@ export const TransposeOp: OpDef<TransposeAttrs> = {
   grad: (dy, { attrs }) => [run(dy.engine, 'Transpose', [dy], { perm: inversePerm(attrs.perm) })],
 };
 
-/** Permutes the dimensions of x (default: reverses them, as a matrix transpose). Negative entries count from the end. */
+/**
+ * Permutes the dimensions of x (default: reverses them, as a matrix transpose). Negative entries count from the end.
+ *
+ * @example
+ * ```ts
+ * transpose(tensor([[1, 2, 3], [4, 5, 6]])).print(); // [[1, 4], [2, 5], [3, 6]]
+ * ```
+ */
 export function transpose(x: Arg, perm?: readonly number[]): Tensor {
   const [engine, t] = toData(x, 'transpose');
   const rank = t.rank;

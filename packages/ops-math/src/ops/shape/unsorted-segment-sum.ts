@@ -45,6 +45,11 @@ export const UnsortedSegmentSumOp: OpDef<UnsortedSegmentSumAttrs> = {
 /**
  * Sums the slices of x that share a segment id (tfjs/TF unsortedSegmentSum). segmentIds (int32)
  * has the shape of x's leading dimensions (usually [x.shape[0]]); every id must be in [0, numSegments).
+ *
+ * @example
+ * ```ts
+ * unsortedSegmentSum(tensor([1, 2, 3, 4]), [0, 1, 0, 1], 2).print(); // [4, 6]
+ * ```
  */
 export function unsortedSegmentSum(x: Arg, segmentIds: Arg, numSegments: number): Tensor {
   const engine = engineOf(x, segmentIds);

@@ -5,7 +5,14 @@ import { sub } from '../../elementwise/sub.js';
 import { lossOperands } from './common.js';
 import { Reduction, computeWeightedLoss } from './compute-weighted-loss.js';
 
-/** |labels − predictions|, weighted and reduced. */
+/**
+ * |labels − predictions|, weighted and reduced.
+ *
+ * @example
+ * ```ts
+ * losses.absoluteDifference(tensor([1, 2]), tensor([2, 4])).print(); // 1.5
+ * ```
+ */
 export function absoluteDifference(
   labels: Arg,
   predictions: Arg,

@@ -19,6 +19,12 @@ export enum Reduction {
  * Weights and reduces per-element losses, as tfjs.losses.computeWeightedLoss:
  * NONE keeps losses·weights; SUM sums them; MEAN divides by Σweights (broadcast);
  * SUM_BY_NONZERO_WEIGHTS (default) divides by the number of non-zero weights.
+ *
+ * @example
+ * ```ts
+ * // weighted mean over the non-zero weights: (1 + 3) / 2
+ * losses.computeWeightedLoss(tensor([1, 2, 3]), tensor([1, 0, 1])).print(); // 2
+ * ```
  */
 export function computeWeightedLoss(
   losses: Arg,

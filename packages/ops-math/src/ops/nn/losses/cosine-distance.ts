@@ -7,7 +7,14 @@ import { sum } from '../../reduction/sum.js';
 import { lossOperands } from './common.js';
 import { Reduction, computeWeightedLoss } from './compute-weighted-loss.js';
 
-/** 1 − Σ_axis labels·predictions (inputs assumed unit-normalized, as in tfjs), weighted and reduced. */
+/**
+ * 1 − Σ_axis labels·predictions (inputs assumed unit-normalized, as in tfjs), weighted and reduced.
+ *
+ * @example
+ * ```ts
+ * losses.cosineDistance(tensor([[1, 0]]), tensor([[0, 1]]), 1).print(); // 1
+ * ```
+ */
 export function cosineDistance(
   labels: Arg,
   predictions: Arg,

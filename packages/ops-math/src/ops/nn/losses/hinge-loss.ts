@@ -6,7 +6,15 @@ import { sub } from '../../elementwise/sub.js';
 import { lossOperands } from './common.js';
 import { Reduction, computeWeightedLoss } from './compute-weighted-loss.js';
 
-/** max(0, 1 − (2y − 1)·p) for labels y in {0, 1}, weighted and reduced. */
+/**
+ * max(0, 1 − (2y − 1)·p) for labels y in {0, 1}, weighted and reduced.
+ *
+ * @example
+ * ```ts
+ * // labels in {0, 1}; loss = max(0, 1 - (2 * label - 1) * prediction)
+ * losses.hingeLoss(tensor([1, 0]), tensor([0.5, -2])).print(); // 0.25
+ * ```
+ */
 export function hingeLoss(
   labels: Arg,
   predictions: Arg,

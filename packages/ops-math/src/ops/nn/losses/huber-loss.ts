@@ -9,7 +9,14 @@ import { sub } from '../../elementwise/sub.js';
 import { lossOperands } from './common.js';
 import { Reduction, computeWeightedLoss } from './compute-weighted-loss.js';
 
-/** Quadratic for |error| ≤ delta, linear beyond: 0.5·q² + delta·(|e| − q) with q = min(|e|, delta). */
+/**
+ * Quadratic for |error| ≤ delta, linear beyond: 0.5·q² + delta·(|e| − q) with q = min(|e|, delta).
+ *
+ * @example
+ * ```ts
+ * losses.huberLoss(tensor([0, 0]), tensor([0.5, 3])).print(); // 1.3125
+ * ```
+ */
 export function huberLoss(
   labels: Arg,
   predictions: Arg,

@@ -8,7 +8,14 @@ import { sub } from '../../elementwise/sub.js';
 import { lossOperands } from './common.js';
 import { Reduction, computeWeightedLoss } from './compute-weighted-loss.js';
 
-/** −y·log(p + ε) − (1 − y)·log(1 − p + ε), weighted and reduced (predictions are probabilities). */
+/**
+ * −y·log(p + ε) − (1 − y)·log(1 − p + ε), weighted and reduced (predictions are probabilities).
+ *
+ * @example
+ * ```ts
+ * losses.logLoss(tensor([1, 0]), tensor([0.9, 0.2])).print(); // 0.1643
+ * ```
+ */
 export function logLoss(
   labels: Arg,
   predictions: Arg,

@@ -4,7 +4,14 @@ import { squaredDifference } from '../../elementwise/squared-difference.js';
 import { lossOperands } from './common.js';
 import { Reduction, computeWeightedLoss } from './compute-weighted-loss.js';
 
-/** (labels − predictions)², weighted and reduced. */
+/**
+ * (labels − predictions)², weighted and reduced.
+ *
+ * @example
+ * ```ts
+ * losses.meanSquaredError(tensor([1, 2]), tensor([2, 4])).print(); // 2.5
+ * ```
+ */
 export function meanSquaredError(
   labels: Arg,
   predictions: Arg,

@@ -14,6 +14,11 @@ import { Reduction, computeWeightedLoss } from './compute-weighted-loss.js';
 /**
  * Binary cross-entropy on logits x with labels z, in the overflow-free form
  * max(x, 0) − x·z + log(1 + e^−|x|). Label smoothing moves z toward 0.5.
+ *
+ * @example
+ * ```ts
+ * losses.sigmoidCrossEntropy(tensor([1, 0]), tensor([0, 0])).print(); // 0.6931
+ * ```
  */
 export function sigmoidCrossEntropy(
   multiClassLabels: Arg,

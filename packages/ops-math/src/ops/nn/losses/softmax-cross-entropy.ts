@@ -11,6 +11,11 @@ import { Reduction, computeWeightedLoss } from './compute-weighted-loss.js';
 /**
  * Cross-entropy of one-hot (or soft) labels against softmax(logits) over the last axis:
  * −Σ labels·logSoftmax(logits) per example. Label smoothing mixes labels with 1/numClasses.
+ *
+ * @example
+ * ```ts
+ * losses.softmaxCrossEntropy(tensor([[0, 1]]), tensor([[0, 0]])).print(); // 0.6931
+ * ```
  */
 export function softmaxCrossEntropy(
   onehotLabels: Arg,
