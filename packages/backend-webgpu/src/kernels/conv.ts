@@ -23,17 +23,19 @@ import { windowOf, windowWgsl } from './window.js';
 
 type WK<A> = Kernel<A, WebGPUBackend>;
 
-/** Element (p, k) of x's column matrix (x is in0; geometry at param word 3). */
+/**
+ * WGSL shared by the forward and filter GEMMs (x is in0; geometry at param word 3): B's column
+ * context is its index, and C is stored row-major with N columns.
+ */
 function im2colWgsl(t: string): string {
   return `${windowWgsl(3)}
-fn im2col(g: Geo, p: u32, k: u32) -> ${t} {
-  let z = tap_pos(g, out_pos(g, i32(p)), tap_of(g, i32(k) / g.c));
+fn b_col(z: u32, c: u32) -> vec4<i32> { return vec4<i32>(i32(c), 0, 0, 0); }
+fn store(z: u32, r: u32, c: u32, v: ${t}) { out[r * prm(1u) + c] = v; }
+/** x at (batch, depth, height, width) z and channel ch, 0 in the padding. */
+fn x_at(g: Geo, z: vec4<i32>, ch: i32) -> ${t} {
   if (!inside(g, z)) { return ${t}(0); }
-  return in0[in_index(g, z) * g.c + i32(k) % g.c];
-}
-fn a_base(z: u32) -> u32 { return 0u; }
-fn b_base(z: u32) -> u32 { return 0u; }
-fn store(z: u32, r: u32, c: u32, v: ${t}) { out[r * prm(1u) + c] = v; }`;
+  return in0[in_index(g, z) * g.c + ch];
+}`;
 }
 
 /** Runs one of the three GEMMs with params [M, N, K, ...extra]. */
@@ -83,9 +85,14 @@ function forward(op: string): WK<ConvAttrs> {
       spec as TensorInfo,
       [w.outPositions, cout, w.taps * cin],
       w.params,
+      // A row r: the start of output r's window; column k: tap k / Cin, channel k % Cin.
       (t) => `${im2colWgsl(t)}
-fn load_a(base: u32, r: u32, k: u32) -> ${t} { return im2col(geo(), r, k); }
-fn load_b(base: u32, k: u32, c: u32) -> ${t} { return in1[k * prm(1u) + c]; }`,
+fn a_row(z: u32, r: u32) -> vec4<i32> { let g = geo(); return window_start(g, out_pos(g, i32(r))); }
+fn load_a(row: vec4<i32>, k: u32) -> ${t} {
+  let g = geo();
+  return x_at(g, row + tap_offset(g, tap_of(g, i32(k) / g.c)), i32(k) % g.c);
+}
+fn load_b(col: vec4<i32>, k: u32) -> ${t} { return in1[i32(k) * prmi(1u) + col.x]; }`,
     );
   };
 }
@@ -105,9 +112,19 @@ function backpropFilter(op: string): WK<ConvBackpropFilterAttrs> {
       spec as TensorInfo,
       [w.taps * cin, cout, w.outPositions],
       w.params,
+      // A row r: tap r / Cin (its offset from the window start) and channel r % Cin; column k:
+      // output position k.
       (t) => `${im2colWgsl(t)}
-fn load_a(base: u32, r: u32, k: u32) -> ${t} { return im2col(geo(), k, r); }
-fn load_b(base: u32, k: u32, c: u32) -> ${t} { return in1[k * prm(1u) + c]; }`,
+fn a_row(z: u32, r: u32) -> vec4<i32> {
+  let g = geo();
+  return tap_offset(g, tap_of(g, i32(r) / g.c)) + vec4<i32>(i32(r) % g.c, 0, 0, 0);
+}
+fn load_a(row: vec4<i32>, k: u32) -> ${t} {
+  let g = geo();
+  let at = window_start(g, out_pos(g, i32(k))) + vec4<i32>(0, row.yzw);
+  return x_at(g, at, row.x);
+}
+fn load_b(col: vec4<i32>, k: u32) -> ${t} { return in1[i32(k) * prmi(1u) + col.x]; }`,
     );
   };
 }
@@ -128,19 +145,19 @@ function backpropInput(op: string): WK<ConvBackpropInputAttrs> {
       spec as TensorInfo,
       [w.inPositions, cin, w.taps * cout],
       [cout, ...w.params],
+      // A row r: input position r, padded; column k: tap k / Cout, output channel k % Cout.
       (t) => `${windowWgsl(4)}
-fn a_base(z: u32) -> u32 { return 0u; }
-fn b_base(z: u32) -> u32 { return 0u; }
-fn load_a(base: u32, r: u32, k: u32) -> ${t} {
+fn a_row(z: u32, r: u32) -> vec4<i32> { let g = geo(); return padded(g, in_pos(g, i32(r))); }
+fn load_a(row: vec4<i32>, k: u32) -> ${t} {
   let g = geo(); let cout = prmi(3u);
-  let z = in_pos(g, i32(r));
-  let o = source_of(g, z, tap_of(g, i32(k) / cout));
+  let o = source_of(g, row, tap_of(g, i32(k) / cout));
   if (o.w < 0) { return ${t}(0); }
-  return in0[out_index(g, vec4<i32>(z.x, o.xyz)) * cout + i32(k) % cout];
+  return in0[out_index(g, vec4<i32>(row.x, o.xyz)) * cout + i32(k) % cout];
 }
-fn load_b(base: u32, k: u32, c: u32) -> ${t} {
-  let cout = prm(3u);
-  return in1[((k / cout) * prm(1u) + c) * cout + k % cout];
+fn b_col(z: u32, c: u32) -> vec4<i32> { return vec4<i32>(i32(c), 0, 0, 0); }
+fn load_b(col: vec4<i32>, k: u32) -> ${t} {
+  let cout = prmi(3u);
+  return in1[((i32(k) / cout) * prmi(1u) + col.x) * cout + i32(k) % cout];
 }
 fn store(z: u32, r: u32, c: u32, v: ${t}) { out[r * prm(1u) + c] = v; }`,
     );

@@ -85,10 +85,10 @@ const backpropInput: WK<ConvBackpropInputAttrs> = ({
   const w = windowOf('depthwiseConv2DBackpropInput', attrs.inputShape, f!.shape.slice(0, 2), attrs);
   return runDepthwise(backend, 'input', [dy!, f!], spec as TensorInfo, w, f!.shape[3]!, (t) => {
     return `${PROLOGUE}
-  let ch = i32(i) % gm.c; let z = in_pos(gm, i32(i) / gm.c);
+  let ch = i32(i) % gm.c; let z = in_pos(gm, i32(i) / gm.c); let zp = padded(gm, z);
   var s = ${t}(0);
   for (var k = 0; k < taps; k = k + 1) {
-    let o = source_of(gm, z, tap_of(gm, k));
+    let o = source_of(gm, zp, tap_of(gm, k));
     if (o.w < 0) { continue; }
     let yb = out_index(gm, vec4<i32>(z.x, o.xyz)) * cm + ch * m;
     let fb = k * cm + ch * m;

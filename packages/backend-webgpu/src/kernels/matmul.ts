@@ -17,11 +17,14 @@ const MAX_GROUPS = 65535;
  * operands are read and whose result is written through WGSL functions, so that matmul and the
  * implicit-GEMM convolutions share one tiled loop. `helpers` must define, for element type T:
  *
- *   fn a_base(z: u32) -> u32;   fn b_base(z: u32) -> u32;    (per-batch offsets, once per workgroup)
- *   fn load_a(base: u32, r: u32, k: u32) -> T;               (only called with r < M, k < K)
- *   fn load_b(base: u32, k: u32, c: u32) -> T;               (only called with k < K, c < N)
- *   fn store(z: u32, r: u32, c: u32, v: T);                  (only called with r < M, c < N)
+ *   fn a_row(z: u32, r: u32) -> vec4<i32>;       (what load_a needs of row r of batch z)
+ *   fn load_a(row: vec4<i32>, k: u32) -> T;      (only called with r < M, k < K)
+ *   fn b_col(z: u32, c: u32) -> vec4<i32>;       (what load_b needs of column c of batch z)
+ *   fn load_b(col: vec4<i32>, k: u32) -> T;      (only called with k < K, c < N)
+ *   fn store(z: u32, r: u32, c: u32, v: T);      (only called with r < M, c < N)
  *
+ * Every invocation stages the same 4 rows of A and 1 column of B at each K step, so a_row and
+ * b_col run once per invocation (an implicit GEMM decomposes its row index there, not per load).
  * Params: words 0..2 are M, N, K; the helpers read their own words after those.
  * Each workgroup stages a 64×16 tile of A and a 16×64 tile of B per step (8 KiB of workgroup
  * memory) and every invocation accumulates 4×4 outputs in registers.
@@ -49,19 +52,23 @@ var<workgroup> Bs: array<${t}, ${TILE_K * TILE_N}>;`,
   let M = prm(0u); let N = prm(1u); let K = prm(2u);
   let tx = lid % 16u; let ty = lid / 16u;
   let row0 = wg.y * ${TILE_M}u; let col0 = wg.x * ${TILE_N}u;
-  let abase = a_base(wg.z); let bbase = b_base(wg.z);
+  // Invocation lid stages A rows lid/16 + 16·q (q < 4) at k = lid % 16, and B column lid % 64
+  // at k = lid/64 + 4·q, of every K step.
+  let ak = lid % ${TILE_K}u; let bn = lid % ${TILE_N}u;
+  var arows: array<vec4<i32>, 4>;
+  for (var q = 0u; q < 4u; q = q + 1u) { arows[q] = a_row(wg.z, row0 + lid / ${TILE_K}u + 16u * q); }
+  let bcol = b_col(wg.z, col0 + bn);
   var acc: array<vec4<${t}>, 4>;
   for (var k0 = 0u; k0 < K; k0 = k0 + ${TILE_K}u) {
-    // Stage A (k fastest across invocations) as As[k][m] and B (columns fastest) as Bs[k][n].
-    for (var q = 0u; q < ${(TILE_M * TILE_K) / THREADS}u; q = q + 1u) {
-      let e = lid + q * ${THREADS}u;
-      let ak = e % ${TILE_K}u; let am = e / ${TILE_K}u;
+    // Stage A as As[k][m] and B as Bs[k][n] (zeros outside the matrices).
+    for (var q = 0u; q < 4u; q = q + 1u) {
+      let am = lid / ${TILE_K}u + 16u * q;
       var va = ${t}(0);
-      if (row0 + am < M && k0 + ak < K) { va = load_a(abase, row0 + am, k0 + ak); }
+      if (row0 + am < M && k0 + ak < K) { va = load_a(arows[q], k0 + ak); }
       As[ak * ${TILE_M}u + am] = va;
-      let bn = e % ${TILE_N}u; let bk = e / ${TILE_N}u;
+      let bk = lid / ${TILE_N}u + 4u * q;
       var vb = ${t}(0);
-      if (k0 + bk < K && col0 + bn < N) { vb = load_b(bbase, k0 + bk, col0 + bn); }
+      if (k0 + bk < K && col0 + bn < N) { vb = load_b(bcol, k0 + bk); }
       Bs[bk * ${TILE_N}u + bn] = vb;
     }
     workgroupBarrier();
@@ -155,16 +162,14 @@ export const BatchMatMul: Kernel<{ transposeA: boolean; transposeB: boolean }, W
     inputs: [t, t],
     numParams: params.length,
     helpers: `
-fn a_base(z: u32) -> u32 {${baseOf(3 + rb)}
+fn a_offset(z: u32) -> u32 {${baseOf(3 + rb)}
 }
-fn b_base(z: u32) -> u32 {${baseOf(3 + 2 * rb)}
+fn b_offset(z: u32) -> u32 {${baseOf(3 + 2 * rb)}
 }
-fn load_a(base: u32, r: u32, k: u32) -> ${t} {
-  return in0[base + ${tA ? 'k * prm(0u) + r' : 'r * prm(2u) + k'}];
-}
-fn load_b(base: u32, k: u32, c: u32) -> ${t} {
-  return in1[base + ${tB ? 'c * prm(2u) + k' : 'k * prm(1u) + c'}];
-}
+fn a_row(z: u32, r: u32) -> vec4<i32> { return vec4<i32>(i32(a_offset(z) + ${tA ? 'r' : 'r * prm(2u)'}), 0, 0, 0); }
+fn load_a(row: vec4<i32>, k: u32) -> ${t} { return in0[u32(row.x) + ${tA ? 'k * prm(0u)' : 'k'}]; }
+fn b_col(z: u32, c: u32) -> vec4<i32> { return vec4<i32>(i32(b_offset(z) + ${tB ? 'c * prm(2u)' : 'c'}), 0, 0, 0); }
+fn load_b(col: vec4<i32>, k: u32) -> ${t} { return in1[u32(col.x) + ${tB ? 'k' : 'k * prm(1u)'}]; }
 fn store(z: u32, r: u32, c: u32, v: ${t}) { out[(z * prm(0u) + r) * prm(1u) + c] = v; }`,
   });
   runGemm(

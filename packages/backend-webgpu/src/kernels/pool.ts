@@ -92,8 +92,9 @@ const AT_OUTPUT = `
 function forEachWindowOf(visit: string): string {
   return `
   let z = in_pos(gm, i32(i) / gm.c);
+  let zp = padded(gm, z);
   for (var k = taps(gm) - 1; k >= 0; k = k - 1) {
-    let src = source_of(gm, z, tap_of(gm, k));
+    let src = source_of(gm, zp, tap_of(gm, k));
     if (src.w < 0) { continue; }
     let o = vec4<i32>(z.x, src.xyz);
     ${visit}

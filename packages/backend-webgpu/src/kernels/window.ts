@@ -129,24 +129,30 @@ fn out_index(g: Geo, o: vec4<i32>) -> i32 { return ((o.x * g.od + o.y) * g.oh + 
 fn tap_of(g: Geo, t: i32) -> vec3<i32> {
   return vec3<i32>(t / (g.fh * g.fw), (t / g.fw) % g.fh, t % g.fw);
 }
-/** Where tap k of the window of output o reads the input (batch, depth, height, width). */
-fn tap_pos(g: Geo, o: vec4<i32>, k: vec3<i32>) -> vec4<i32> {
-  return vec4<i32>(o.x, o.y * g.sd - g.pd + k.x * g.dd, o.z * g.sh - g.pt + k.y * g.dh,
-                   o.w * g.sw - g.pl + k.z * g.dw);
+/** Where the window of output o starts in the input: (batch, depth, height, width), may be < 0. */
+fn window_start(g: Geo, o: vec4<i32>) -> vec4<i32> {
+  return vec4<i32>(o.x, o.y * g.sd - g.pd, o.z * g.sh - g.pt, o.w * g.sw - g.pl);
 }
+/** Offset of tap k from its window's start (dilated). */
+fn tap_offset(g: Geo, k: vec3<i32>) -> vec4<i32> { return vec4<i32>(0, k.x * g.dd, k.y * g.dh, k.z * g.dw); }
+/** Where tap k of the window of output o reads the input (batch, depth, height, width). */
+fn tap_pos(g: Geo, o: vec4<i32>, k: vec3<i32>) -> vec4<i32> { return window_start(g, o) + tap_offset(g, k); }
+/** Input position z in the padded input. */
+fn padded(g: Geo, z: vec4<i32>) -> vec4<i32> { return z + vec4<i32>(0, g.pd, g.pt, g.pl); }
 fn inside(g: Geo, z: vec4<i32>) -> bool {
   return z.y >= 0 && z.y < g.id && z.z >= 0 && z.z < g.ih && z.w >= 0 && z.w < g.iw;
 }
 /**
- * The output whose tap k reads input z (the inverse of tap_pos): (depth, height, width, 1), or
- * all -1 when there is none (z + padding − tap offset off the stride grid or outside the output).
+ * The output whose tap k reads the input at padded position zp (the inverse of tap_pos):
+ * (depth, height, width, 1), or all -1 when there is none (zp − tap offset off the stride grid or
+ * outside the output).
  */
-fn source_of(g: Geo, z: vec4<i32>, k: vec3<i32>) -> vec4<i32> {
-  let nd = z.y + g.pd - k.x * g.dd; let nh = z.z + g.pt - k.y * g.dh; let nw = z.w + g.pl - k.z * g.dw;
-  if (nd < 0 || nh < 0 || nw < 0 || nd % g.sd != 0 || nh % g.sh != 0 || nw % g.sw != 0) {
+fn source_of(g: Geo, zp: vec4<i32>, k: vec3<i32>) -> vec4<i32> {
+  let n = zp - tap_offset(g, k);
+  if (n.y < 0 || n.z < 0 || n.w < 0 || n.y % g.sd != 0 || n.z % g.sh != 0 || n.w % g.sw != 0) {
     return vec4<i32>(-1);
   }
-  let o = vec3<i32>(nd / g.sd, nh / g.sh, nw / g.sw);
+  let o = vec3<i32>(n.y / g.sd, n.z / g.sh, n.w / g.sw);
   if (o.x >= g.od || o.y >= g.oh || o.z >= g.ow) { return vec4<i32>(-1); }
   return vec4<i32>(o, 1);
 }`;
