@@ -1,6 +1,7 @@
 import * as tg from 'tapegrad';
 import './style.css';
 import { refreshStatus, resetSteps, status, type StatusState } from './status.js';
+import { createRaceTab, type RaceState } from './race/tab.js';
 import { createTapeTab, type TapeState } from './tape-tab.js';
 import { createTrainTab, type TrainState } from './train2d/tab.js';
 import { isTabId, tabIds, type TabId, type TabView } from './tabs.js';
@@ -17,7 +18,7 @@ export interface PlaygroundState extends TapeState {
   shareUrl: string;
   status: StatusState;
   /** Each tab's state, once it was shown. */
-  views: { train?: TrainState };
+  views: { train?: TrainState; race?: RaceState };
 }
 
 declare global {
@@ -58,6 +59,7 @@ window.__playground = state;
 const views = new Map<TabId, TabView>();
 const viewFactories: Partial<Record<TabId, () => TabView>> = {
   train: () => createTrainTab($('tab-train'), (s) => (state.views.train = s)),
+  race: () => createRaceTab($('tab-race'), (s) => (state.views.race = s)),
 };
 
 function syncUrl(): void {

@@ -84,6 +84,43 @@ interface TrainState {
   tensorCounts: number[];
 }
 
+type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop';
+
+interface RaceState {
+  surface: string;
+  learningRates: Record<OptimizerName, number>;
+  steps: number;
+  step: number;
+  playing: boolean;
+  trajectories: Record<OptimizerName, number[][]>;
+  losses: Record<OptimizerName, number>;
+}
+
+/** Adam with torch's update rule, in float64, written independently of @tapegrad/optim; returns f at the end. */
+function adamReference(
+  f: (x: number, y: number) => number,
+  grad: (x: number, y: number) => number[],
+  start: number[],
+  lr: number,
+  steps: number,
+): number {
+  const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+  const p = [...start];
+  const m = [0, 0];
+  const v = [0, 0];
+  for (let t = 1; t <= steps; t++) {
+    const g = grad(p[0]!, p[1]!);
+    for (let i = 0; i < 2; i++) {
+      m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
+      v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2;
+      const mHat = m[i]! / (1 - b1 ** t);
+      const vHat = v[i]! / (1 - b2 ** t);
+      p[i] = p[i]! - (lr * mHat) / (Math.sqrt(vHat) + eps);
+    }
+  }
+  return f(p[0]!, p[1]!);
+}
+
 const getState = (page: Page): Promise<State> =>
   page.evaluate(() => JSON.parse(JSON.stringify(window.__playground)) as State);
 
@@ -412,6 +449,69 @@ describe.skipIf(!haveChromium)('playground in chromium', () => {
     expect(onCpu).toHaveLength(25);
     for (let i = 0; i < 25; i++) expect(onWasm[i]!).toBeCloseTo(onCpu[i]!, 4);
     expect(Math.abs(onWasm[24]! - onCpu[24]!)).toBeLessThan(1e-4 * Math.max(1, onCpu[24]!));
+  });
+
+  it('optimizer race: four paths over the contour map; Adam ends where a float64 reference does', async () => {
+    await openTab(page, 'race');
+    const race = () =>
+      page.evaluate(() => JSON.parse(JSON.stringify(window.__playground.views.race)) as RaceState);
+    const runRace = async () => {
+      await page.click('#race-play');
+      await page.waitForFunction(() => {
+        const r = window.__playground.views.race!;
+        return r.step === r.steps && !r.playing;
+      });
+      return race();
+    };
+    const drawnPixels = () =>
+      page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('#race-map')!;
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) n += data[i]! > 0 ? 1 : 0;
+        return n;
+      });
+
+    const cases = [
+      // Rosenbrock from (-1.2, 1): ∇f = (−2(1 − x) − 400x(y − x²), 200(y − x²)).
+      {
+        surface: 'rosenbrock',
+        start: [-1.2, 1],
+        f: (x: number, y: number) => (1 - x) ** 2 + 100 * (y - x * x) ** 2,
+        grad: (x: number, y: number) => [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)],
+      },
+      // The saddle from (-1.8, 0.02): ∇f = (2x, −2y).
+      {
+        surface: 'saddle',
+        start: [-1.8, 0.02],
+        f: (x: number, y: number) => x * x - y * y,
+        grad: (x: number, y: number) => [2 * x, -2 * y],
+      },
+    ];
+    for (const c of cases) {
+      await page.selectOption('#race-surface', c.surface);
+      const r = await runRace();
+      expect(r.surface).toBe(c.surface);
+      for (const name of ['sgd', 'momentum', 'adam', 'rmsprop'] as const) {
+        expect(r.trajectories[name]).toHaveLength(r.steps + 1);
+        expect(r.trajectories[name][0]).toEqual(c.start);
+      }
+      const reference = adamReference(c.f, c.grad, c.start, r.learningRates.adam, r.steps);
+      expect(Math.abs(r.losses.adam - reference)).toBeLessThan(
+        1e-3 * Math.max(1, Math.abs(reference)),
+      );
+      expect(await drawnPixels()).toBeGreaterThan(1000);
+      expect(await page.locator('#race-legend li').count()).toBe(4);
+      await shot(page, `9-race-${c.surface}`);
+    }
+    // Learning rates are adjustable: Adam at 0.05 on the saddle.
+    await page.fill('#race-lr-adam', '0.05');
+    await page.dispatchEvent('#race-lr-adam', 'change');
+    const r = await runRace();
+    expect(r.learningRates.adam).toBe(0.05);
+    const saddle = cases[1]!;
+    const reference = adamReference(saddle.f, saddle.grad, saddle.start, 0.05, r.steps);
+    expect(Math.abs(r.losses.adam - reference)).toBeLessThan(1e-3 * Math.abs(reference));
   });
 
   it('logs no console errors', () => {
