@@ -13,6 +13,7 @@ import type {
 } from '@tapegrad/ops-conv';
 import type { WasmKernel } from '../backend.js';
 import { float32Or, hosted } from './hosted.js';
+import { zeroedOutput } from './layout.js';
 import { shapeExports } from './shape-exports.js';
 import { placeWindow, windowGeometry } from './window.js';
 
@@ -24,7 +25,8 @@ const forward: WasmKernel<ConvAttrs> = ({ inputs: [x, f], attrs, outputs: [spec]
     backend,
     windowGeometry('depthwiseConv2d', x!.shape, f!.shape.slice(0, 2), attrs),
   );
-  const out = backend.output(spec!, true);
+  // Every output element is written (an empty window gives 0).
+  const out = backend.output(spec!);
   if (sizeFromShape(spec!.shape) > 0)
     shapeExports(backend).depthwiseForward(
       backend.ptr(x!),
@@ -47,7 +49,7 @@ const backpropInput: WasmKernel<ConvBackpropInputAttrs> = ({
     backend,
     windowGeometry('depthwiseConv2DBackpropInput', attrs.inputShape, f!.shape.slice(0, 2), attrs),
   );
-  const dx = backend.output(spec!, true);
+  const dx = zeroedOutput(backend, spec!);
   if (sizeFromShape(dy!.shape) > 0 && sizeFromShape(spec!.shape) > 0)
     shapeExports(backend).depthwiseBackpropInput(
       backend.ptr(dy!),
@@ -71,10 +73,10 @@ const backpropFilter: WasmKernel<ConvBackpropFilterAttrs> = ({
     windowGeometry('depthwiseConv2DBackpropFilter', x!.shape, attrs.filterShape.slice(0, 2), attrs),
   );
   const size = sizeFromShape(spec!.shape);
-  const dw = backend.output(spec!, true);
-  if (size === 0 || sizeFromShape(dy!.shape) === 0) return dw;
+  if (size === 0 || sizeFromShape(dy!.shape) === 0) return zeroedOutput(backend, spec!);
+  const dw = backend.output(spec!);
   const acc = backend.workspace(ACC_SLOT, 8 * size);
-  backend.heap.u8.fill(0, acc, acc + 8 * size);
+  shapeExports(backend).fillElements(acc, size, 8, 0, 0);
   shapeExports(backend).depthwiseBackpropFilter(
     backend.ptr(x!),
     backend.ptr(dy!),

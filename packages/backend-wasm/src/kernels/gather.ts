@@ -7,7 +7,7 @@
 import type { DType, Shape, TensorInfo } from '@tapegrad/core';
 import { ArgumentError, bytesPerElement, fmtShape, sizeFromShape, stridesOf } from '@tapegrad/core';
 import type { WasmBackend, WasmKernel } from '../backend.js';
-import { elementBits, fillTensor, planStrided, runStrided } from './layout.js';
+import { elementBits, fillTensor, planStrided, runStrided, zeroedOutput } from './layout.js';
 import { shapeExports } from './shape-exports.js';
 
 /** Workspace slots of the N-d index record (shape and strides) and of the row numbers. */
@@ -118,7 +118,7 @@ const ScatterNd: WasmKernel<{ shape: number[] }> = ({
   backend,
 }) => {
   const { rows, count, sliceSize } = ndRows(backend, 'scatterND', indices!, shape);
-  const out = backend.output(spec!, true);
+  const out = zeroedOutput(backend, spec!);
   if (count * sliceSize > 0) {
     shapeExports(backend).scatterAddRows(
       backend.ptr(out),
@@ -176,7 +176,7 @@ const UnsortedSegmentSum: WasmKernel<{ numSegments: number }> = ({
         `(valid: 0..${numSegments - 1}); segmentIds shape ${fmtShape(segmentIds!.shape)}, x shape ${fmtShape(x!.shape)}`,
     );
   }
-  const out = backend.output(spec!, true);
+  const out = zeroedOutput(backend, spec!);
   const S = sizeFromShape(segmentIds!.shape);
   const I = S === 0 ? 0 : sizeFromShape(x!.shape) / S;
   if (S * I > 0) {

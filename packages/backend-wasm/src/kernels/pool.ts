@@ -9,6 +9,7 @@ import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { PoolAttrs, PoolGradAttrs } from '@tapegrad/ops-conv';
 import type { WasmKernel } from '../backend.js';
 import { float32Or, hosted } from './hosted.js';
+import { zeroedOutput } from './layout.js';
 import { shapeExports } from './shape-exports.js';
 import { placeWindow, windowGeometry } from './window.js';
 
@@ -22,7 +23,7 @@ const MAX_POOL = { forward: 0, grad: 1, gradGrad: 2 } as const;
 function maxPoolKernel(op: string, mode: keyof typeof MAX_POOL): WasmKernel<PoolAttrs> {
   return ({ inputs: [x, other], attrs, outputs: [spec], backend }) => {
     const w = placeWindow(backend, windowGeometry(op, x!.shape, attrs.filterSize, attrs));
-    const out = backend.output(spec!, mode === 'grad');
+    const out = mode === 'grad' ? zeroedOutput(backend, spec!) : backend.output(spec!);
     if (w.positions === 0 || sizeFromShape(x!.shape) === 0) return out;
     const result = backend.ptr(out);
     const source = other ? backend.ptr(other) : result;
@@ -41,7 +42,8 @@ function maxPoolKernel(op: string, mode: keyof typeof MAX_POOL): WasmKernel<Pool
 function avgPoolKernel(op: string): WasmKernel<PoolAttrs> {
   return ({ inputs: [x], attrs, outputs: [spec], backend }) => {
     const w = placeWindow(backend, windowGeometry(op, x!.shape, attrs.filterSize, attrs));
-    const out = backend.output(spec!, sizeFromShape(x!.shape) === 0);
+    const out =
+      sizeFromShape(x!.shape) === 0 ? zeroedOutput(backend, spec!) : backend.output(spec!);
     if (w.positions > 0 && sizeFromShape(x!.shape) > 0)
       shapeExports(backend).avgPool(backend.ptr(x!), w.geo, backend.ptr(out), w.taps);
     return out;
@@ -51,7 +53,7 @@ function avgPoolKernel(op: string): WasmKernel<PoolAttrs> {
 function avgPoolGradKernel(op: string): WasmKernel<PoolGradAttrs> {
   return ({ inputs: [dy], attrs, outputs: [spec], backend }) => {
     const w = placeWindow(backend, windowGeometry(op, attrs.inputShape, attrs.filterSize, attrs));
-    const dx = backend.output(spec!, true);
+    const dx = zeroedOutput(backend, spec!);
     if (w.positions > 0 && sizeFromShape(attrs.inputShape) > 0)
       shapeExports(backend).avgPoolGrad(backend.ptr(dy!), w.geo, backend.ptr(dx), w.taps);
     return dx;
