@@ -8,21 +8,81 @@ import type {
   TensorInfo,
   TypedArray,
 } from '@tapegrad/core';
-import { BackendError, sizeFromShape } from '@tapegrad/core';
+import { BackendError, shapesEqual, sizeFromShape } from '@tapegrad/core';
 import type { Channel } from './channel.js';
+import { MAX_FUSED_BUFFERS, MAX_FUSED_EXPRS, fuse, fusedExtent } from './fusion/codegen.js';
+import type { EwFunction, LazyExpr } from './fusion/lazy.js';
 
-/** A tensor's buffer on the GPU (every dtype is stored as 4-byte words; bool as u32 0/1). */
+let nextUid = 1;
+
+/**
+ * A tensor's buffer on the GPU (every dtype is stored as 4-byte words; bool as u32 0/1), or a
+ * deferred one: while `expr` is set, an elementwise expression not computed yet (fusion); a
+ * scalar written from the CPU is uploaded only if a kernel binds it (fused kernels take it as
+ * a uniform). The buffer is made the first time `id` is asked for.
+ */
 export class GpuData {
+  /** Unique per handle (keys of fusion's common subexpressions). */
+  readonly uid = nextUid++;
+  /** The expression computing this value, until it has been computed into a buffer. */
+  expr: LazyExpr<GpuData> | null = null;
+  /** References: the engine's (or a kernel's) own, plus one per lazy expression reading it. */
+  refs = 1;
+  /** Freed by the engine while lazy expressions still read the buffer. */
+  pinned = false;
+  private buffer: number;
+  private bytes: number;
+  private materializer: ((d: GpuData) => void) | null = null;
+
   constructor(
-    readonly id: number,
+    id: number,
     /** Bytes of the GPU buffer (its pool size class). */
-    readonly capacity: number,
+    capacity: number,
     /** Number of elements. */
     readonly size: number,
     readonly dtype: DType,
     /** A CPU copy of data written from the CPU (small buffers), so readSync needs no GPU trip. */
     public shadow: TypedArray | null = null,
-  ) {}
+  ) {
+    this.buffer = id;
+    this.bytes = capacity;
+  }
+
+  /** A value whose buffer `materialize` makes later (it must call `setBuffer`). */
+  static deferred(
+    size: number,
+    dtype: DType,
+    materialize: (d: GpuData) => void,
+    expr: LazyExpr<GpuData> | null,
+    shadow: TypedArray | null = null,
+  ): GpuData {
+    const d = new GpuData(-1, 0, size, dtype, shadow);
+    d.expr = expr;
+    d.materializer = materialize;
+    return d;
+  }
+
+  /** Whether the GPU buffer exists (false while deferred). */
+  get materialized(): boolean {
+    return this.buffer >= 0;
+  }
+
+  /** The GPU buffer's id (making the buffer first if deferred). */
+  get id(): number {
+    if (this.buffer < 0) this.materializer!(this);
+    return this.buffer;
+  }
+
+  /** Bytes of the GPU buffer (0 while lazy). */
+  get capacity(): number {
+    return this.bytes;
+  }
+
+  /** Gives a lazy value its buffer (the expression is dropped by the caller once dispatched). */
+  setBuffer(id: number, capacity: number): void {
+    this.buffer = id;
+    this.bytes = capacity;
+  }
 }
 
 /** A float64 tensor: kept on the host (WGSL has no f64); run by host kernels. */
@@ -37,6 +97,29 @@ export interface WebGPUBackendOptions {
   shadowBytes?: number;
   /** Store float64 tensors on the host (set when host kernels are given). */
   float64?: boolean;
+  /**
+   * Fuse chains of elementwise ops into one kernel (default true): they are computed lazily,
+   * when a read or a non-elementwise kernel needs them. `false` runs one dispatch per op.
+   */
+  fusion?: boolean;
+}
+
+/** Counters of a webgpu backend (see `WebGPUBackend.stats()`). */
+export interface WebGPUStats {
+  /** Compute dispatches issued (one per kernel launch; a fused chain is one). */
+  dispatches: number;
+  /** Buffers written from the CPU. */
+  uploads: number;
+  /** Buffers read back from the GPU (reads served by a CPU copy are not counted). */
+  reads: number;
+  /** Command batches handed to the device (each one command encoder and one submit). */
+  flushes: number;
+  /** Elementwise ops recorded as expressions (computed fused, or never if unused). */
+  elementwiseOps: number;
+  /** Fused kernels run (each computes one or more elementwise ops). */
+  fusedKernels: number;
+  /** Distinct compute pipelines created. */
+  pipelines: number;
 }
 
 const MIN_BUFFER = 256;
@@ -72,14 +155,30 @@ export class WebGPUBackend implements Backend {
   private pooledBytes = 0;
   private liveBytes = 0;
   private liveGpuBytes = 0;
+  /** GPU bytes of the values the engine holds (a lazy value counts as its buffer will). */
+  private heldGpuBytes = 0;
+  /** Buffers the engine freed that lazy expressions still read. */
+  private pendingBytes = 0;
   private hostBytes = 0;
   private numBuffers = 0;
   private readonly compiled = new Set<string>();
   private readonly poolLimit: number;
   private readonly shadowLimit: number;
   private disposed = false;
-  /** Dispatches issued by kernels (for dispatch-count measurements). */
-  dispatchCount = 0;
+  private readonly fusion: boolean;
+  private readonly counters = {
+    dispatches: 0,
+    uploads: 0,
+    reads: 0,
+    elementwiseOps: 0,
+    fusedKernels: 0,
+  };
+  private readonly materializeLazy = (d: GpuData): void => this.materialize(d);
+  private readonly uploadScalar = (d: GpuData): void => {
+    const { id, capacity } = this.allocBuffer(4);
+    d.setBuffer(id, capacity);
+    this.upload(d, d.shadow!);
+  };
 
   constructor(
     readonly channel: Channel,
@@ -92,6 +191,12 @@ export class WebGPUBackend implements Backend {
       : ['float32', 'int32', 'bool'];
     this.poolLimit = options.poolBytes ?? 256 * 1024 * 1024;
     this.shadowLimit = options.shadowBytes ?? 64 * 1024;
+    this.fusion = options.fusion ?? true;
+  }
+
+  /** Dispatches issued so far (same as `stats().dispatches`). */
+  get dispatchCount(): number {
+    return this.counters.dispatches;
   }
 
   /** Whether synchronous reads work (Node: yes, through the worker; browsers: no). */
@@ -123,6 +228,7 @@ export class WebGPUBackend implements Backend {
   alloc(spec: OutputSpec): GpuData {
     const size = sizeFromShape(spec.shape);
     const { id, capacity } = this.allocBuffer(size * 4);
+    this.heldGpuBytes += capacity;
     this.numBuffers++;
     this.liveBytes += size * 4;
     return new GpuData(id, capacity, size, spec.dtype);
@@ -134,23 +240,35 @@ export class WebGPUBackend implements Backend {
       this.numBuffers++;
       return new HostData(values);
     }
-    const data = this.alloc({ shape: [values.length], dtype });
-    const words = toWords(values, dtype);
-    if (values.length > 0) {
-      this.channel.send(
-        { op: 'write', id: data.id, data: new Uint8Array(words.buffer, 0, values.length * 4) },
-        words.buffer as ArrayBuffer,
-      );
+    if (values.length === 1) {
+      const scalar = GpuData.deferred(1, dtype, this.uploadScalar, null, values);
+      this.numBuffers++;
+      this.liveBytes += 4;
+      this.heldGpuBytes += sizeClass(4);
+      return scalar;
     }
+    const data = this.alloc({ shape: [values.length], dtype });
+    if (values.length > 0) this.upload(data, values);
     if (values.byteLength <= this.shadowLimit) data.shadow = values;
     return data;
+  }
+
+  private upload(d: GpuData, values: TypedArray): void {
+    const words = toWords(values, d.dtype);
+    this.counters.uploads++;
+    this.channel.send(
+      { op: 'write', id: d.id, data: new Uint8Array(words.buffer, 0, values.length * 4) },
+      words.buffer as ArrayBuffer,
+    );
   }
 
   async read(dataId: DataHandle): Promise<TypedArray> {
     if (dataId instanceof HostData) return dataId.values;
     const d = dataId as GpuData;
     if (d.shadow) return d.shadow;
-    const bytes = await this.channel.read(d.id, d.size * 4);
+    const id = d.id;
+    this.counters.reads++;
+    const bytes = await this.channel.read(id, d.size * 4);
     return fromWords(bytes, d.dtype, d.size);
   }
 
@@ -158,7 +276,9 @@ export class WebGPUBackend implements Backend {
     if (dataId instanceof HostData) return dataId.values;
     const d = dataId as GpuData;
     if (d.shadow) return d.shadow;
-    const bytes = this.channel.readSync(d.id, d.size * 4);
+    const id = d.id;
+    this.counters.reads++;
+    const bytes = this.channel.readSync(id, d.size * 4);
     return fromWords(bytes, d.dtype, d.size);
   }
 
@@ -184,8 +304,29 @@ export class WebGPUBackend implements Backend {
     const d = dataId as GpuData;
     this.numBuffers--;
     this.liveBytes -= d.size * 4;
+    this.heldGpuBytes -= sizeClass(d.size * 4);
+    if (d.refs > 1 && d.materialized) {
+      d.pinned = true;
+      this.pendingBytes += d.capacity;
+    }
+    this.release(d);
+  }
+
+  /**
+   * Drops one reference to `d`: at zero a lazy value releases what its expression reads (it is
+   * never computed), a buffer goes back to the pool.
+   */
+  private release(d: GpuData): void {
+    if (--d.refs > 0) return;
+    const expr = d.expr;
+    if (expr) {
+      d.expr = null;
+      for (const input of expr.inputs) this.release(input.data);
+      return;
+    }
+    if (d.pinned) this.pendingBytes -= d.capacity;
     d.shadow = null;
-    if (this.disposed) return;
+    if (this.disposed || !d.materialized) return;
     if (this.pooledBytes + d.capacity <= this.poolLimit) {
       const list = this.pool.get(d.capacity);
       if (list) list.push(d.id);
@@ -199,24 +340,36 @@ export class WebGPUBackend implements Backend {
   }
 
   /**
-   * Live buffers: bytes of their elements (`numBytes`, as the engine counts them) and of the
-   * GPU buffers holding them (`gpuBytes`, by size class). The pool of freed buffers is a
-   * bounded cache (`poolBytes` option) reported by `poolInfo()`, not here, so that a training
-   * step leaves memory() unchanged once the pool has warmed up.
+   * Live values: bytes of their elements (`numBytes`, as the engine counts them) and of the
+   * GPU buffers holding them (`gpuBytes`, by size class; a lazy elementwise value counts as the
+   * buffer it will get, so the numbers do not depend on fusion). The pool of freed buffers is a
+   * bounded cache (`poolBytes` option), and buffers freed by the engine but still read by lazy
+   * expressions are bounded by the fusion limits: both are reported by `poolInfo()`, not here,
+   * so that a training step leaves memory() unchanged once the pool has warmed up.
    */
   memory(): BackendMemory {
     return {
       numBytes: this.liveBytes + this.hostBytes,
       numBuffers: this.numBuffers,
-      gpuBytes: this.liveGpuBytes - this.pooledBytes,
+      gpuBytes: this.heldGpuBytes,
       hostBytes: this.hostBytes,
     };
   }
 
-  /** The pool of freed GPU buffers: bytes held, and every GPU buffer allocated (live and pooled). */
-  poolInfo(): { pooledBytes: number; allocatedBytes: number; pipelines: number } {
+  /**
+   * GPU buffers beyond the live values: the pool of freed buffers (`pooledBytes`), buffers
+   * kept for lazy expressions not computed yet (`pendingBytes`), every GPU buffer allocated
+   * (`allocatedBytes`: live, pending and pooled), and the number of pipelines.
+   */
+  poolInfo(): {
+    pooledBytes: number;
+    pendingBytes: number;
+    allocatedBytes: number;
+    pipelines: number;
+  } {
     return {
       pooledBytes: this.pooledBytes,
+      pendingBytes: this.pendingBytes,
       allocatedBytes: this.liveGpuBytes,
       pipelines: this.compiled.size,
     };
@@ -226,9 +379,74 @@ export class WebGPUBackend implements Backend {
     this.channel.flush();
   }
 
-  /** Dispatches and submits counted by the executor (waits for the queue). */
-  stats(): Promise<{ dispatches: number; submits: number }> {
+  /**
+   * Counters since the backend was created: dispatches, uploads, GPU reads, command flushes,
+   * elementwise ops recorded and fused kernels run, pipelines. Take differences around a
+   * workload (e.g. the dispatches of one training step).
+   */
+  stats(): WebGPUStats {
+    return { ...this.counters, flushes: this.channel.flushes, pipelines: this.compiled.size };
+  }
+
+  /** Dispatches and submits counted by the executor on the device side (waits for the queue). */
+  deviceStats(): Promise<{ dispatches: number; submits: number }> {
     return this.channel.stats();
+  }
+
+  /**
+   * Records an elementwise op (`fn` of `inputs`, attribute words `attrs`) as a lazy value:
+   * it is computed, fused with the elementwise ops it reads, when a read or a non-elementwise
+   * kernel needs it, and never if it is freed first. An input from an earlier command flush, or
+   * seen at another shape (a reshape), is computed first; so are the inputs when fusing them
+   * would exceed a kernel's buffers or size.
+   */
+  elementwise(
+    fn: EwFunction,
+    inputs: readonly TensorInfo[],
+    out: OutputSpec,
+    attrs: readonly number[] = [],
+  ): GpuData {
+    this.assertLive();
+    const epoch = this.channel.flushes;
+    const data = inputs.map((t) => {
+      const d = t.dataId as GpuData;
+      if (d.expr && (d.expr.epoch !== epoch || !shapesEqual(d.expr.shape, t.shape)))
+        this.materialize(d);
+      return d;
+    });
+    const extent = fusedExtent(data);
+    if (extent.buffers > MAX_FUSED_BUFFERS || extent.exprs >= MAX_FUSED_EXPRS) {
+      for (const d of data) if (d.expr) this.materialize(d);
+    }
+    for (const d of data) d.refs++;
+    const size = sizeFromShape(out.shape);
+    const expr: LazyExpr<GpuData> = {
+      fn,
+      inputs: inputs.map((t, j) => ({ data: data[j]!, shape: t.shape })),
+      attrs,
+      shape: out.shape,
+      epoch,
+    };
+    const result = GpuData.deferred(size, out.dtype, this.materializeLazy, expr);
+    this.numBuffers++;
+    this.liveBytes += size * 4;
+    this.heldGpuBytes += sizeClass(size * 4);
+    this.counters.elementwiseOps++;
+    if (!this.fusion) this.materialize(result);
+    return result;
+  }
+
+  /** Computes a lazy value into its own buffer: one fused kernel for its whole expression. */
+  private materialize(d: GpuData): void {
+    const expr = d.expr;
+    if (!expr) return;
+    const kernel = fuse(d, expr.shape);
+    const { id, capacity } = this.allocBuffer(d.size * 4);
+    d.setBuffer(id, capacity);
+    d.expr = null;
+    this.run(kernel.program, kernel.inputs, d, kernel.params, kernel.size);
+    this.counters.fusedKernels++;
+    for (const input of expr.inputs) this.release(input.data);
   }
 
   dispose(): void {
@@ -256,6 +474,8 @@ export class WebGPUBackend implements Backend {
     threads: number | [number, number, number],
   ): void {
     this.assertLive();
+    // Lazy inputs are computed first (their dispatches come before this one).
+    const ids = inputs.map((d) => d.id);
     if (inputs.length !== program.numInputs || params.length !== program.numParams) {
       throw new BackendError(
         `webgpu: program ${program.key} takes ${program.numInputs} inputs and ${program.numParams} params, got ${inputs.length} and ${params.length}`,
@@ -286,13 +506,13 @@ export class WebGPUBackend implements Backend {
       {
         op: 'dispatch',
         key: program.key,
-        buffers: [...inputs.map((d) => d.id), output.id],
+        buffers: [...ids, output.id],
         params: new Uint8Array(words.buffer),
         groups,
       },
       words.buffer,
     );
-    this.dispatchCount++;
+    this.counters.dispatches++;
   }
 }
 

@@ -12,6 +12,8 @@ export interface Channel {
   send(command: Command, transfer?: ArrayBuffer): void;
   /** Hands queued commands to the executor. */
   flush(): void;
+  /** Batches handed to the executor so far. */
+  readonly flushes: number;
   read(id: number, size: number): Promise<Uint8Array>;
   readSync(id: number, size: number): Uint8Array;
   stats(): Promise<{ dispatches: number; submits: number }>;
@@ -36,6 +38,7 @@ export class InThreadChannel implements Channel {
   private queue: Command[] = [];
   private scheduled = false;
   private nextId = 1;
+  flushes = 0;
 
   constructor(
     private readonly executor: Executor,
@@ -60,6 +63,7 @@ export class InThreadChannel implements Channel {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
+    this.flushes++;
     this.executor.run(batch);
   }
 
@@ -112,6 +116,7 @@ export class ProcessChannel implements Channel {
   private scheduled = false;
   private dead: string | null = null;
   private nextId = 1;
+  flushes = 0;
   private inbox: Buffer = Buffer.alloc(0);
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -202,6 +207,7 @@ export class ProcessChannel implements Channel {
     this.check();
     const batch = this.queue;
     this.queue = [];
+    this.flushes++;
     const chunks: Uint8Array[] = [];
     let offset = 0;
     const commands = batch.map((c) => {

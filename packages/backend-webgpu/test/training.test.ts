@@ -1,10 +1,11 @@
 import type { Engine, Tensor } from '@tapegrad/core';
 import { createEngine, createTensor } from '@tapegrad/core';
-import { cpu } from '@tapegrad/backend-cpu';
+import { cpu, cpuKernels } from '@tapegrad/backend-cpu';
 import { conv, conv2d } from '@tapegrad/ops-conv';
 import { add, losses, math, matMul, mean, mul, relu, reshape, sub } from '@tapegrad/ops-math';
 import { describe, expect, it } from 'vitest';
 import type { WebGPUBackend } from '../src/index.js';
+import { webgpu } from '../src/index.js';
 import { webgpuEngine, withWebGPU } from './webgpu-env.js';
 
 /** Deterministic pseudo-random values in [-scale, scale). */
@@ -110,22 +111,47 @@ await withWebGPU('webgpu training', () => {
       const backend = g.findBackend('webgpu') as WebGPUBackend;
       const m = mlp(g);
       const first = m.step();
+      m.step();
       const before = g.memory();
-      const d0 = backend.dispatchCount;
+      const allocated = backend.poolInfo().allocatedBytes;
       let last = first;
       for (let i = 0; i < 100; i++) last = m.step();
       const after = g.memory();
-      const perStep = (backend.dispatchCount - d0) / 100;
       console.log(
-        `[backend-webgpu] MLP training step: ${perStep} dispatches; live GPU bytes ${after.backends.webgpu!.gpuBytes}; ` +
-          `pool ${JSON.stringify(backend.poolInfo())}`,
+        `[backend-webgpu] MLP: live GPU bytes ${after.backends.webgpu!.gpuBytes}; pool ${JSON.stringify(backend.poolInfo())}`,
       );
       expect(after.numTensors).toBe(before.numTensors);
       expect(after.numDataBuffers).toBe(before.numDataBuffers);
       expect(after.numBytes).toBe(before.numBytes);
       expect(after.backends).toEqual(before.backends);
       expect(after.backends.webgpu!.gpuBytes).toBeGreaterThan(0);
+      // Every GPU buffer, pooled and pending (read by lazy weight updates) included.
+      expect(backend.poolInfo().allocatedBytes).toBe(allocated);
       expect(last).toBeLessThan(first / 2);
+    });
+
+    it('fusion takes fewer dispatches per MLP step, with the same losses', async () => {
+      const perStep = async (fusion: boolean) => {
+        const g = createEngine({
+          ops: [math, conv],
+          backends: [webgpu({ hostKernels: cpuKernels, fusion }), cpu()],
+        });
+        await g.setBackend('webgpu');
+        const backend = g.findBackend('webgpu') as WebGPUBackend;
+        const m = mlp(g);
+        m.step();
+        m.step();
+        const d0 = backend.stats().dispatches;
+        const losses = Array.from({ length: 10 }, () => m.step());
+        return { dispatches: (backend.stats().dispatches - d0) / 10, losses };
+      };
+      const fused = await perStep(true);
+      const unfused = await perStep(false);
+      console.log(
+        `[backend-webgpu] MLP training step: ${fused.dispatches} dispatches fused, ${unfused.dispatches} unfused`,
+      );
+      expect(fused.dispatches).toBeLessThan(unfused.dispatches);
+      expectAgree(fused.losses, unfused.losses, 1e-5, 1e-6);
     });
 
     it('dataSync and await data() read the same values; disposed buffers are reused', async () => {

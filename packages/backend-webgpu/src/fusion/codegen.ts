@@ -1,0 +1,153 @@
+/**
+ * Code generation of a fused elementwise kernel: the DAG of lazy expressions below a root
+ * becomes one WGSL program, one invocation per output element. Each distinct (expression,
+ * broadcast view) is computed once (a `let`); each input buffer is bound once and read at the
+ * flat index ('s'), at 0 ('c'), through broadcast strides ('b'), or, for a scalar with a CPU
+ * copy, taken from the uniforms ('k'). Values (attributes, scalars, shapes, strides) are
+ * uniforms, so the program's key is the expression's structure alone.
+ */
+import type { Shape } from '@tapegrad/core';
+import { sizeFromShape } from '@tapegrad/core';
+import type { GpuData, Program } from '../backend.js';
+import { bits, program, strides, wgslType } from '../wgsl.js';
+import { EW_MATH } from './math.js';
+
+/** Storage buffers a fused kernel may read (the device exposes 8 per stage, one is the output). */
+export const MAX_FUSED_BUFFERS = 7;
+/** Expressions one fused kernel may compute (bounds shader size and compile time). */
+export const MAX_FUSED_EXPRS = 48;
+
+export interface FusedKernel {
+  program: Program;
+  /** Buffers bound as inputs, in binding order. */
+  inputs: GpuData[];
+  params: number[];
+  size: number;
+}
+
+/** Which root dims reach a value through broadcasting: `live[d]` true where its coordinate follows the root's. */
+function viewOf(parentLive: readonly boolean[], shape: Shape): boolean[] {
+  const off = parentLive.length - shape.length;
+  return parentLive.map((l, d) => d >= off && l && shape[d - off] !== 1);
+}
+
+/** The fused program computing the lazy `root` (of shape `shape`) from its buffers. */
+export function fuse(root: GpuData, shape: Shape): FusedKernel {
+  const rank = shape.length;
+  const size = sizeFromShape(shape);
+  const rootStrides = strides(shape);
+  const params: number[] = [size, ...shape];
+  const inputs: GpuData[] = [];
+  const fns = new Map<string, string>();
+  const values = new Map<string, string>();
+  const reads: string[] = [];
+  const indexVars: { name: string; base: number }[] = [];
+  const lets: string[] = [];
+  const key: string[] = [];
+
+  const read = (d: GpuData, s: Shape, live: readonly boolean[]): string => {
+    const t = wgslType(d.dtype);
+    if (d.shadow && d.size === 1) {
+      const known = values.get(`k${d.uid}`);
+      if (known) return known;
+      const name = `k${reads.length}`;
+      values.set(`k${d.uid}`, name);
+      const getter = t === 'f32' ? 'prmf' : t === 'i32' ? 'prmi' : 'prm';
+      reads.push(`  let ${name} = ${getter}(${params.length}u);`);
+      params.push(bits(d.shadow[0]!, d.dtype));
+      key.push(`${name}:${t}`);
+      return name;
+    }
+    let binding = inputs.indexOf(d);
+    if (binding < 0) binding = inputs.push(d) - 1;
+    const own = strides(s);
+    const off = rank - s.length;
+    const eff = shape.map((_, r) => (r >= off && live[r] ? own[r - off]! : 0));
+    const used = shape.map((n) => n > 1);
+    const pattern = eff.every((e, r) => !used[r] || e === rootStrides[r])
+      ? 's'
+      : eff.every((e, r) => !used[r] || e === 0)
+        ? 'c'
+        : 'b';
+    const cse = `${binding}|${pattern}|${pattern === 'b' ? eff.join(',') : ''}`;
+    const known = values.get(cse);
+    if (known) return known;
+    const name = `r${reads.length}`;
+    let index = pattern === 's' ? 'i' : '0u';
+    if (pattern === 'b') {
+      index = `ix${indexVars.length}`;
+      indexVars.push({ name: index, base: params.length });
+      params.push(...eff);
+    }
+    reads.push(`  let ${name} = in${binding}[${index}];`);
+    key.push(`${name}=${binding}${pattern}`);
+    values.set(cse, name);
+    return name;
+  };
+
+  const visit = (d: GpuData, s: Shape, live: readonly boolean[]): string => {
+    const expr = d.expr;
+    if (!expr) return read(d, s, live);
+    const cse = `${d.uid}|${live.map(Number).join('')}`;
+    const known = values.get(cse);
+    if (known) return known;
+    const args = expr.inputs.map((inp) => visit(inp.data, inp.shape, viewOf(live, inp.shape)));
+    expr.fn.attrTypes.forEach((t, j) => {
+      const getter = t === 'f32' ? 'prmf' : t === 'i32' ? 'prmi' : 'prm';
+      args.push(`${getter}(${params.length}u)`);
+      params.push(expr.attrs[j]!);
+    });
+    fns.set(expr.fn.name, expr.fn.code);
+    const name = `v${lets.length}`;
+    lets.push(`  let ${name} = ${expr.fn.name}(${args.join(', ')});`);
+    key.push(`${name}=${expr.fn.name}(${args.join(',')})`);
+    values.set(cse, name);
+    return name;
+  };
+
+  const result = visit(
+    root,
+    shape,
+    shape.map(() => true),
+  );
+  const coords: string[] = [];
+  if (indexVars.length > 0) {
+    for (const v of indexVars) coords.push(`  var ${v.name} = 0u;`);
+    coords.push(`  var rem = i;`);
+    coords.push(`  for (var d: i32 = ${rank - 1}; d >= 0; d = d - 1) {`);
+    coords.push(`    let dim = prm(1u + u32(d));`);
+    coords.push(`    let co = rem % dim;`);
+    coords.push(`    rem = rem / dim;`);
+    for (const v of indexVars)
+      coords.push(`    ${v.name} = ${v.name} + co * prm(${v.base}u + u32(d));`);
+    coords.push(`  }`);
+  }
+  const inTypes = inputs.map((d) => wgslType(d.dtype));
+  const outT = wgslType(root.dtype);
+  const prog = program({
+    key: `fused:${rank}:${inTypes.join(',')}>${outT}:${key.join(';')}`,
+    inputs: inTypes,
+    output: outT,
+    numParams: params.length,
+    helpers: `${EW_MATH}\n${[...fns.values()].join('\n')}`,
+    body: [...coords, ...reads, ...lets, `  out[i] = ${result};`].join('\n'),
+  });
+  return { program: prog, inputs, params, size };
+}
+
+/** Buffers and expressions a lazy value would fuse (to stay under the kernel limits). */
+export function fusedExtent(roots: readonly GpuData[]): { buffers: number; exprs: number } {
+  const buffers = new Set<GpuData>();
+  const exprs = new Set<GpuData>();
+  const walk = (d: GpuData): void => {
+    if (!d.expr) {
+      if (!(d.shadow && d.size === 1)) buffers.add(d);
+      return;
+    }
+    if (exprs.has(d)) return;
+    exprs.add(d);
+    for (const inp of d.expr.inputs) walk(inp.data);
+  };
+  for (const r of roots) walk(r);
+  return { buffers: buffers.size, exprs: exprs.size };
+}
