@@ -7,11 +7,14 @@
  *
  * Blocks are 16-byte aligned (SIMD loads, Float64Array views) and rounded up to a size
  * class: 64 bytes at least, then four classes per power of two (at most 25% slack).
- * Freed blocks go to their class's free list and are reused first, so a training loop
- * that allocates the same shapes every step reaches a fixed point and stays there.
+ * A request takes, in this order: a free block of exactly its class (so a training loop
+ * that allocates the same shapes every step reaches a fixed point and stays there), the
+ * front of the smallest larger free block (the rest stays free), or fresh space at `top`.
+ * A freed block coalesces with free neighbours, and free space that reaches `top` returns
+ * to it, so workloads whose shapes keep changing reuse the memory instead of growing it.
  *
- * Threads (a later increment) share this memory: the allocator stays on the main thread
- * and hands each worker its own workspace; kernels take pointers and keep no state.
+ * Worker threads share this memory: the allocator runs on the main thread only and hands
+ * each worker its own workspace; kernels take pointers and keep no state.
  */
 
 const PAGE = 65536;
@@ -33,18 +36,24 @@ export interface HeapStats {
   liveBytes: number;
   /** Number of blocks handed out and not freed. */
   liveBlocks: number;
-  /** Bytes in freed blocks waiting for reuse. */
+  /** Bytes in freed blocks below `top` waiting for reuse (coalesced). */
   freeBytes: number;
+  /** End of the used part of the memory (above it: never used, or returned by frees). */
+  topBytes: number;
 }
 
-/** Allocator of the wasm memory: size-class free lists over a memory that only grows. */
+/** Allocator of the wasm memory: size classes, coalescing free blocks, a memory that only grows. */
 export class Heap {
   private top: number;
   private live = 0;
   private blocks = 0;
   private free = 0;
-  private readonly freeLists = new Map<number, number[]>();
-  private buffer: ArrayBuffer | null = null;
+  /** Free blocks by size: the pointers of each size, oldest first. */
+  private readonly freeBySize = new Map<number, Set<number>>();
+  /** Free blocks by start (→ size) and by end (→ start), to coalesce neighbours. */
+  private readonly freeAt = new Map<number, number>();
+  private readonly freeEndingAt = new Map<number, number>();
+  private buffer: ArrayBufferLike | null = null;
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
   private i32View = new Int32Array(0);
@@ -60,11 +69,12 @@ export class Heap {
   /** A block of at least `bytes` bytes; returns its offset. The memory may grow (views are refreshed lazily). */
   alloc(bytes: number): { ptr: number; size: number } {
     const size = sizeClass(bytes);
-    const list = this.freeLists.get(size);
-    let ptr = list?.pop();
-    if (ptr !== undefined) this.free -= size;
-    else {
-      ptr = this.top;
+    let ptr = this.takeFree(size);
+    if (ptr === undefined) {
+      // Free space just below top extends into fresh space.
+      const last = this.freeEndingAt.get(this.top);
+      if (last !== undefined) this.unlinkFree(last, this.top - last);
+      ptr = last ?? this.top;
       this.ensure(ptr + size);
       this.top = ptr + size;
     }
@@ -73,14 +83,60 @@ export class Heap {
     return { ptr, size };
   }
 
-  /** Returns a block to its size class's free list. */
+  /** Returns a block: it coalesces with free neighbours, and with `top` when it ends there. */
   release(ptr: number, size: number): void {
-    let list = this.freeLists.get(size);
-    if (!list) this.freeLists.set(size, (list = []));
-    list.push(ptr);
     this.live -= size;
     this.blocks--;
+    const before = this.freeEndingAt.get(ptr);
+    if (before !== undefined) {
+      this.unlinkFree(before, ptr - before);
+      size += ptr - before;
+      ptr = before;
+    }
+    const after = this.freeAt.get(ptr + size);
+    if (after !== undefined) {
+      this.unlinkFree(ptr + size, after);
+      size += after;
+    }
+    if (ptr + size === this.top) this.top = ptr;
+    else this.linkFree(ptr, size);
+  }
+
+  /** A free block of exactly `size`, else the front of the smallest larger one. */
+  private takeFree(size: number): number | undefined {
+    const exact = this.freeBySize.get(size);
+    if (exact) {
+      const ptr = exact.values().next().value!;
+      this.unlinkFree(ptr, size);
+      return ptr;
+    }
+    let best = Infinity;
+    for (const candidate of this.freeBySize.keys()) {
+      if (candidate > size && candidate < best) best = candidate;
+    }
+    if (best === Infinity) return undefined;
+    const ptr = this.freeBySize.get(best)!.values().next().value!;
+    this.unlinkFree(ptr, best);
+    this.linkFree(ptr + size, best - size);
+    return ptr;
+  }
+
+  private linkFree(ptr: number, size: number): void {
+    let set = this.freeBySize.get(size);
+    if (!set) this.freeBySize.set(size, (set = new Set()));
+    set.add(ptr);
+    this.freeAt.set(ptr, size);
+    this.freeEndingAt.set(ptr + size, ptr);
     this.free += size;
+  }
+
+  private unlinkFree(ptr: number, size: number): void {
+    const set = this.freeBySize.get(size)!;
+    set.delete(ptr);
+    if (set.size === 0) this.freeBySize.delete(size);
+    this.freeAt.delete(ptr);
+    this.freeEndingAt.delete(ptr + size);
+    this.free -= size;
   }
 
   private ensure(end: number): void {
@@ -102,6 +158,7 @@ export class Heap {
       liveBytes: this.live,
       liveBlocks: this.blocks,
       freeBytes: this.free,
+      topBytes: this.top,
     };
   }
 
