@@ -203,7 +203,8 @@ function toInt32(v: f64): i32 {
   return <i32>(<u32>(t - Math.floor(t / TWO32) * TWO32));
 }
 
-function read(kind: i32, p: usize, i: i32): f64 {
+/** Element i of a tensor of `kind`, as a double. */
+export function read(kind: i32, p: usize, i: i32): f64 {
   switch (kind) {
     case K_F32:
       return <f64>load<f32>(p + ((<usize>i) << 2));
@@ -216,7 +217,8 @@ function read(kind: i32, p: usize, i: i32): f64 {
   }
 }
 
-function write(kind: i32, p: usize, i: i32, v: f64): void {
+/** Stores v as element i of a tensor of `kind`, as a typed-array store converts it. */
+export function write(kind: i32, p: usize, i: i32, v: f64): void {
   switch (kind) {
     case K_F32:
       store<f32>(p + ((<usize>i) << 2), <f32>v);

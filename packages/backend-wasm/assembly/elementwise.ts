@@ -134,3 +134,73 @@ export function binary(
     store<f32>(out + ((<usize>i) << 2), f32x4.extract_lane(binaryOp(op, av, bv), 0));
   }
 }
+
+/** Four int32 lanes of an op with the same codes as `binary` (wrapping, as an Int32Array store of the exact result). */
+function binaryIntOp(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case B_ADD:
+      return i32x4.add(a, b);
+    case B_SUB:
+      return i32x4.sub(a, b);
+    case B_MUL:
+      return i32x4.mul(a, b);
+    case B_MAX:
+      return i32x4.max_s(a, b);
+    default:
+      return i32x4.min_s(a, b);
+  }
+}
+
+/** int32 form of `binary` for Add, Sub, Mul, Maximum and Minimum. */
+export function binaryInt(
+  op: i32,
+  a: usize,
+  aStep: i32,
+  b: usize,
+  bStep: i32,
+  out: usize,
+  n: i32,
+): void {
+  const av = v128.load32_splat(a);
+  const bv = v128.load32_splat(b);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const x = aStep != 0 ? v128.load(a + o) : av;
+    const y = bStep != 0 ? v128.load(b + o) : bv;
+    v128.store(out + o, binaryIntOp(op, x, y));
+  }
+  for (; i < n; i++) {
+    const x = v128.load32_splat(a + ((<usize>(i * aStep)) << 2));
+    const y = v128.load32_splat(b + ((<usize>(i * bStep)) << 2));
+    store<i32>(out + ((<usize>i) << 2), i32x4.extract_lane(binaryIntOp(op, x, y), 0));
+  }
+}
+
+function unaryIntOp(op: i32, v: v128): v128 {
+  switch (op) {
+    case U_NEG:
+      return i32x4.neg(v);
+    case U_ABS:
+      return i32x4.abs(v);
+    case U_RELU:
+      return i32x4.max_s(v, i32x4.splat(0));
+    case U_RELU6:
+      return i32x4.min_s(i32x4.max_s(v, i32x4.splat(0)), i32x4.splat(6));
+    default:
+      return i32x4.mul(v, v);
+  }
+}
+
+/** int32 form of `unary` for Neg, Abs, Relu, Relu6 and Square (wrapping: |-2^31| is -2^31, as an Int32Array store). */
+export function unaryInt(op: i32, x: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    v128.store(out + o, unaryIntOp(op, v128.load(x + o)));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    store<i32>(out + o, i32x4.extract_lane(unaryIntOp(op, v128.load32_splat(x + o)), 0));
+  }
+}

@@ -5,11 +5,12 @@
  * above `heapBase()` and passes pointers; nothing here allocates or keeps state.
  */
 export { gemm, gemmBatch, gemmWorkspaceBytes } from './gemm';
-export { unary, binary } from './elementwise';
+export { unary, binary, unaryInt, binaryInt } from './elementwise';
 export { reduce, softmaxRows } from './reduce';
 export { im2col, col2im } from './im2col';
 export { unaryMath } from './transcendental';
 export { compare, predicate, broadcastRow, selectRow, cast } from './compare';
+export { binaryMath } from './binary-math';
 export { copyStrided, transposeTiled, fillElements } from './layout';
 export { firstOutOfRange, ndRows, gatherRows, scatterRows, scatterAddRows, oneHot } from './gather';
 export { maxPool, avgPool, avgPoolGrad } from './pool';

@@ -1,9 +1,10 @@
-import type { Shape } from '@tapegrad/core';
+import type { DType, Shape } from '@tapegrad/core';
 import { shapesEqual, sizeFromShape } from '@tapegrad/core';
 import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmKernel } from '../backend.js';
 import { forEachBroadcastRow as forEachRow } from '@tapegrad/backend-cpu';
-import { float32Or, hosted } from './hosted.js';
+import { hosted } from './hosted.js';
+import { mathExports } from './math-exports.js';
 
 /** Op codes of assembly/elementwise.ts. */
 const UNARY = {
@@ -32,6 +33,11 @@ const BINARY = {
 /** Broadcast rows shorter than this run the CPU kernel (one wasm call per row would cost more). */
 const MIN_ROW = 16;
 
+/** Ops of `unary` with an int32 loop (`unaryInt`). */
+const INT_UNARY = new Set<string>(['Neg', 'Abs', 'Relu', 'Relu6', 'Square']);
+/** Ops of `binary` with an int32 loop (`binaryInt`); int32 Div is floor division (binary-math.ts). */
+const INT_BINARY = new Set<string>(['Add', 'Sub', 'Mul', 'Maximum', 'Minimum']);
+
 /** The CPU backend's kernel of `name`, run on the wasm memory (other dtypes, unsupported layouts). */
 export function cpuFallback(name: string): WasmKernel {
   const kernel = cpuKernels[name];
@@ -39,9 +45,30 @@ export function cpuFallback(name: string): WasmKernel {
   return hosted(kernel);
 }
 
+/**
+ * A kernel that runs `byDtype[d]` when every input and the output have dtype `d` (and
+ * `accepts` agrees), else the CPU kernel of `name` on the wasm memory.
+ */
+export function byDtype(
+  name: string,
+  kernels: Partial<Record<DType, WasmKernel>>,
+  accepts?: (args: Parameters<WasmKernel>[0]) => boolean,
+): WasmKernel {
+  const fallback = cpuFallback(name);
+  return (args) => {
+    const dtype = args.outputs[0]!.dtype;
+    const fast = kernels[dtype];
+    const ok =
+      fast !== undefined &&
+      args.inputs.every((t) => t.dtype === dtype) &&
+      (!accepts || accepts(args));
+    return ok ? fast(args) : fallback(args);
+  };
+}
+
 function unaryKernel(name: keyof typeof UNARY): WasmKernel {
   const op = UNARY[name];
-  const fast: WasmKernel<{ alpha?: number; min?: number; max?: number }> = ({
+  const float32: WasmKernel<{ alpha?: number; min?: number; max?: number }> = ({
     inputs: [x],
     attrs,
     outputs: [spec],
@@ -60,7 +87,13 @@ function unaryKernel(name: keyof typeof UNARY): WasmKernel {
     );
     return out;
   };
-  return float32Or(fast, cpuFallback(name));
+  const int32: WasmKernel = ({ inputs: [x], outputs: [spec], backend }) => {
+    const out = backend.output(spec!);
+    const n = sizeFromShape(spec!.shape);
+    mathExports(backend).unaryInt(op, backend.ptr(x!), backend.ptr(out), n);
+    return out;
+  };
+  return byDtype(name, INT_UNARY.has(name) ? { float32, int32 } : { float32 });
 }
 
 /**
@@ -99,20 +132,46 @@ export const rowsLongEnough = ({ inputs, outputs: [spec] }: Parameters<WasmKerne
     spec!.shape,
   );
 
-function binaryKernel(name: keyof typeof BINARY): WasmKernel {
-  const op = BINARY[name];
-  const fast: WasmKernel = ({ inputs: [a, b], outputs: [spec], backend }) => {
+/** A broadcasting binary kernel from a row function of byte offsets (4-byte elements). */
+export function rowKernel(
+  row: (
+    backend: Parameters<WasmKernel>[0]['backend'],
+    a: number,
+    aStep: number,
+    b: number,
+    bStep: number,
+    out: number,
+    n: number,
+  ) => void,
+): WasmKernel {
+  return ({ inputs: [a, b], outputs: [spec], backend }) => {
     const out = backend.output(spec!);
-    const k = backend.kernels;
     const pa = backend.ptr(a!);
     const pb = backend.ptr(b!);
     const po = backend.ptr(out);
     forEachOperandRow(a!.shape, b!.shape, spec!.shape, (o, ia, ib, n, aStep, bStep) => {
-      k.binary(op, pa + ia * 4, aStep, pb + ib * 4, bStep, po + o * 4, n);
+      row(backend, pa + ia * 4, aStep, pb + ib * 4, bStep, po + o * 4, n);
     });
     return out;
   };
-  return float32Or(fast, cpuFallback(name), rowsLongEnough);
+}
+
+/** Op code of FloorDiv in assembly/binary-math.ts (int32 Div is floor division). */
+const FLOOR_DIV = 3;
+/** Element kind of int32 in assembly/compare.ts. */
+const INT32_KIND = 1;
+
+function binaryKernel(name: keyof typeof BINARY): WasmKernel {
+  const op = BINARY[name];
+  const float32 = rowKernel((backend, ...row) => backend.kernels.binary(op, ...row));
+  const int32 =
+    name === 'Div'
+      ? rowKernel((backend, ...row) =>
+          mathExports(backend).binaryMath(FLOOR_DIV, INT32_KIND, ...row),
+        )
+      : rowKernel((backend, ...row) => mathExports(backend).binaryInt(op, ...row));
+  const hasInt = INT_BINARY.has(name) || name === 'Div';
+  return byDtype(name, hasInt ? { float32, int32 } : { float32 }, rowsLongEnough);
 }
 
 /** AddN: a chain of SIMD adds into the output. */
@@ -137,8 +196,5 @@ export const elementwiseKernels: Record<string, WasmKernel> = {
   ...Object.fromEntries(
     (Object.keys(BINARY) as (keyof typeof BINARY)[]).map((name) => [name, binaryKernel(name)]),
   ),
-  AddN: float32Or(addN, cpuFallback('AddN'), ({ inputs }) => inputs.length > 0),
+  AddN: byDtype('AddN', { float32: addN }, ({ inputs }) => inputs.length > 0),
 };
-
-/** Ops of this file with SIMD float32 kernels. */
-export const elementwiseAccelerated = [...Object.keys(UNARY), ...Object.keys(BINARY), 'AddN'];

@@ -1,5 +1,6 @@
 import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmKernel } from '../backend.js';
+import { binaryMathKernels } from './binary-math.js';
 import { compareKernels } from './compare.js';
 import { convKernels } from './conv.js';
 import { depthwiseKernels } from './depthwise.js';
@@ -19,6 +20,7 @@ export const acceleratedKernels: Record<string, WasmKernel> = {
   ...reduceKernels,
   ...transcendentalKernels,
   ...compareKernels,
+  ...binaryMathKernels,
   ...convKernels,
   ...layoutKernels,
   ...gatherKernels,

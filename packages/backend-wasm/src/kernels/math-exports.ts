@@ -29,6 +29,26 @@ export interface MathKernelExports {
     eb: number,
   ): void;
   cast(from: number, to: number, x: number, out: number, n: number): void;
+  binaryMath(
+    op: number,
+    kind: number,
+    a: number,
+    aStep: number,
+    b: number,
+    bStep: number,
+    out: number,
+    n: number,
+  ): void;
+  unaryInt(op: number, x: number, out: number, n: number): void;
+  binaryInt(
+    op: number,
+    a: number,
+    aStep: number,
+    b: number,
+    bStep: number,
+    out: number,
+    n: number,
+  ): void;
 }
 
 /** The math-kernel exports of a backend's module. */

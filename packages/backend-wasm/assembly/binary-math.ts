@@ -1,0 +1,79 @@
+/**
+ * Pow, Atan2, Mod, FloorDiv and Prelu with broadcast rows, for float32 and int32. Every
+ * value is computed in double and stored with a typed-array conversion, as the CPU
+ * kernels do (int32 division by zero gives 0); Prelu and float32 FloorDiv run four lanes
+ * at a time, the libm functions one element at a time.
+ */
+import { K_F32, read, write } from './compare';
+
+export const M_POW: i32 = 0;
+export const M_ATAN2: i32 = 1;
+export const M_MOD: i32 = 2;
+export const M_FLOOR_DIV: i32 = 3;
+export const M_PRELU: i32 = 4;
+
+/** JavaScript's Math.pow: unlike C's pow, 1^NaN and (±1)^±∞ are NaN. */
+function jsPow(a: f64, b: f64): f64 {
+  if (isNaN(b) || (Math.abs(a) == 1 && !isFinite(b))) return NaN;
+  return Math.pow(a, b);
+}
+
+/** Remainder with the sign of the divisor (tfjs, Python): mod(-7, 3) = 2. */
+function floorMod(a: f64, b: f64): f64 {
+  const r = a % b;
+  return (a < 0 && b < 0) || (a >= 0 && b >= 0) ? r : (r + b) % b;
+}
+
+function scalarOp(op: i32, a: f64, b: f64): f64 {
+  switch (op) {
+    case M_POW:
+      return jsPow(a, b);
+    case M_ATAN2:
+      return Math.atan2(a, b);
+    case M_MOD:
+      return floorMod(a, b);
+    case M_FLOOR_DIV:
+      return Math.floor(a / b);
+    default:
+      return a < 0 ? b * a : a;
+  }
+}
+
+/** Four float32 lanes of Prelu or FloorDiv (the latter divided in double, as the CPU kernel). */
+function vector4(op: i32, a: v128, b: v128): v128 {
+  if (op == M_PRELU) return v128.bitselect(f32x4.mul(a, b), a, f32x4.lt(a, f32x4.splat(0)));
+  const hiA = v128.shuffle<f32>(a, a, 2, 3, 2, 3);
+  const hiB = v128.shuffle<f32>(b, b, 2, 3, 2, 3);
+  const lo = f64x2.floor(f64x2.div(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b)));
+  const hi = f64x2.floor(f64x2.div(f64x2.promote_low_f32x4(hiA), f64x2.promote_low_f32x4(hiB)));
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/**
+ * out[i] = a[i·aStep] op b[i·bStep] for i < n elements of `kind` (float32 or int32), steps
+ * 0 (a broadcast scalar) or 1: one row of a broadcasting op.
+ */
+export function binaryMath(
+  op: i32,
+  kind: i32,
+  a: usize,
+  aStep: i32,
+  b: usize,
+  bStep: i32,
+  out: usize,
+  n: i32,
+): void {
+  let i = 0;
+  if (kind == K_F32 && (op == M_PRELU || op == M_FLOOR_DIV)) {
+    const av = v128.load32_splat(a);
+    const bv = v128.load32_splat(b);
+    for (; i + 4 <= n; i += 4) {
+      const o = (<usize>i) << 2;
+      const x = aStep != 0 ? v128.load(a + o) : av;
+      const y = bStep != 0 ? v128.load(b + o) : bv;
+      v128.store(out + o, vector4(op, x, y));
+    }
+  }
+  for (; i < n; i++)
+    write(kind, out, i, scalarOp(op, read(kind, a, i * aStep), read(kind, b, i * bStep)));
+}
