@@ -96,6 +96,18 @@ export class InThreadChannel implements Channel {
   }
 }
 
+/** One response frame of the device process: a JSON header and payload bytes. */
+interface Frame {
+  header: Record<string, unknown>;
+  payload: Uint8Array;
+}
+
+/** The payload of a read response, or the error it reports. */
+function dataOf({ header, payload }: Frame): Uint8Array {
+  if (header.ok !== true) throw new BackendError(`webgpu: ${String(header.message)}`);
+  return payload;
+}
+
 /** The few Node APIs the process channel uses (loaded dynamically: browsers never see them). */
 interface NodeApis {
   fs: typeof import('node:fs');
@@ -106,9 +118,10 @@ interface NodeApis {
 
 /**
  * Node: the device lives in a child process (Dawn on its main thread), reached through two
- * FIFOs. Commands are written in batches; a read writes a request and then reads the
- * response synchronously (polling a non-blocking FIFO, sleeping with Atomics.wait in
- * between), so `readSync` works and `read` is the same call wrapped in a promise.
+ * FIFOs. Commands are written in batches; a read writes a request, and its response is read
+ * from a non-blocking FIFO: `readSync` polls it sleeping with Atomics.wait in between (so
+ * `dataSync()` works), `read` polls it on timers (so `await data()` leaves the event loop
+ * running). Responses come in request order, so both kinds can be pending at once.
  */
 export class ProcessChannel implements Channel {
   readonly canReadSync = true;
@@ -119,6 +132,15 @@ export class ProcessChannel implements Channel {
   flushes = 0;
   private inbox: Buffer = Buffer.alloc(0);
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
+  /** Requests sent and responses received that expect a response (tickets). */
+  private sent = 0;
+  private received = 0;
+  private readonly arrived = new Map<number, Frame>();
+  private readonly waiters = new Map<
+    number,
+    { resolve: (f: Frame) => void; reject: (e: Error) => void }
+  >();
+  private polling = false;
 
   private constructor(
     private readonly node: NodeApis,
@@ -162,7 +184,7 @@ export class ProcessChannel implements Channel {
       device: '',
       description: '',
     });
-    let hello: { header: Record<string, unknown>; payload: Uint8Array } | null = null;
+    let hello: Frame | null = null;
     const deadline = Date.now() + 120_000;
     try {
       while (!hello) {
@@ -253,7 +275,7 @@ export class ProcessChannel implements Channel {
   }
 
   /** One complete response frame if one is available (non-blocking). */
-  private tryFrame(): { header: Record<string, unknown>; payload: Uint8Array } | null {
+  private tryFrame(): Frame | null {
     const { fs } = this.node;
     for (;;) {
       const frame = this.parseInbox();
@@ -279,7 +301,7 @@ export class ProcessChannel implements Channel {
     }
   }
 
-  private parseInbox(): { header: Record<string, unknown>; payload: Uint8Array } | null {
+  private parseInbox(): Frame | null {
     const b = this.inbox;
     if (b.length < 8) return null;
     const hl = b.readUInt32LE(0);
@@ -291,13 +313,40 @@ export class ProcessChannel implements Channel {
     return { header, payload };
   }
 
-  /** Waits (blocking) for the next response frame. */
-  private frameSync(): { header: Record<string, unknown>; payload: Uint8Array } {
+  /**
+   * Sends a request that gets a response; responses come back in request order, so each
+   * request takes the next ticket and its response is the frame with that number.
+   */
+  private request(header: unknown): number {
+    this.flush();
+    this.check();
+    this.writeFrame(header);
+    return this.sent++;
+  }
+
+  /** Reads every available frame, handing each to its ticket (a waiting promise, or kept). */
+  private drain(): void {
+    for (let f = this.tryFrame(); f; f = this.tryFrame()) {
+      const ticket = this.received++;
+      const waiter = this.waiters.get(ticket);
+      if (waiter) {
+        this.waiters.delete(ticket);
+        waiter.resolve(f);
+      } else this.arrived.set(ticket, f);
+    }
+  }
+
+  /** Waits (blocking the thread) for the response to `ticket`. */
+  private frameSync(ticket: number): Frame {
     const start = Date.now();
     let sleep = 0.01;
     for (;;) {
-      const f = this.tryFrame();
-      if (f) return f;
+      this.drain();
+      const f = this.arrived.get(ticket);
+      if (f) {
+        this.arrived.delete(ticket);
+        return f;
+      }
       this.check();
       if (Date.now() - start > READ_TIMEOUT_MS) {
         this.dead = `a GPU readback timed out after ${READ_TIMEOUT_MS} ms`;
@@ -308,24 +357,51 @@ export class ProcessChannel implements Channel {
     }
   }
 
-  readSync(id: number, size: number): Uint8Array {
-    this.flush();
-    this.check();
-    this.writeFrame({ type: 'read', id, size });
-    const { header, payload } = this.frameSync();
-    if (header.ok !== true) throw new BackendError(`webgpu: ${String(header.message)}`);
-    return payload;
+  /** Waits for the response to `ticket` without blocking the event loop (polls on timers). */
+  private frame(ticket: number): Promise<Frame> {
+    const known = this.arrived.get(ticket);
+    if (known) {
+      this.arrived.delete(ticket);
+      return Promise.resolve(known);
+    }
+    return new Promise<Frame>((resolve, reject) => {
+      this.waiters.set(ticket, { resolve, reject });
+      if (!this.polling) this.poll(Date.now(), 0);
+    });
   }
 
+  /** Polls the response FIFO while promises wait: immediately at first, then every ≤ 4 ms. */
+  private poll(start: number, round: number): void {
+    this.polling = true;
+    try {
+      this.drain();
+      if (!this.dead && Date.now() - start > READ_TIMEOUT_MS)
+        this.dead = `a GPU readback timed out after ${READ_TIMEOUT_MS} ms`;
+      this.check();
+    } catch (e) {
+      for (const w of this.waiters.values()) w.reject(e as Error);
+      this.waiters.clear();
+    }
+    if (this.waiters.size === 0) {
+      this.polling = false;
+      return;
+    }
+    const next = (): void => this.poll(start, round + 1);
+    if (round < 8) setImmediate(next);
+    else setTimeout(next, Math.min(4, round - 7));
+  }
+
+  readSync(id: number, size: number): Uint8Array {
+    return dataOf(this.frameSync(this.request({ type: 'read', id, size })));
+  }
+
+  /** An asynchronous read: the event loop keeps running while the GPU works. */
   async read(id: number, size: number): Promise<Uint8Array> {
-    return this.readSync(id, size);
+    return dataOf(await this.frame(this.request({ type: 'read', id, size })));
   }
 
   async stats(): Promise<{ dispatches: number; submits: number }> {
-    this.flush();
-    this.check();
-    this.writeFrame({ type: 'stats' });
-    const { header } = this.frameSync();
+    const { header } = await this.frame(this.request({ type: 'stats' }));
     return { dispatches: Number(header.dispatches), submits: Number(header.submits) };
   }
 
