@@ -5,7 +5,7 @@
  * accumulate in float32; the filter gradient, a sum over every output position, in float64
  * in the CPU backend's order (so it matches it bit for bit).
  */
-import { geoField, positionsOf, tapIndex, tapOffset, windowTaps } from './window';
+import { geoField, tapIndex, tapOffset, windowTaps } from './window';
 
 function addr(base: usize, i: i32): usize {
   return base + ((<usize>i) << 2);
@@ -22,44 +22,51 @@ export function depthwiseForward(
 ): void {
   const c = geoField(geo, 4);
   const cm = c * m;
-  const positions = positionsOf(geo);
-  for (let pos = 0; pos < positions; pos++) {
-    const count = windowTaps(geo, pos, taps);
-    const yb = pos * cm;
-    if (m == 1) {
-      // Accumulators in registers, taps in filter order.
-      let ch = 0;
-      for (; ch + 4 <= c; ch += 4) {
-        let acc = f32x4.splat(0);
-        for (let t = 0; t < count; t++) {
-          const xv = v128.load(addr(x, tapOffset(taps, t) + ch));
-          const fv = v128.load(addr(f, tapIndex(taps, t) * c + ch));
-          acc = f32x4.add(acc, f32x4.mul(xv, fv));
+  const batch = geoField(geo, 0),
+    od = geoField(geo, 5),
+    oh = geoField(geo, 6),
+    ow = geoField(geo, 7);
+  let pos = 0;
+  for (let img = 0; img < batch; img++)
+    for (let zd = 0; zd < od; zd++)
+      for (let zh = 0; zh < oh; zh++)
+        for (let zw = 0; zw < ow; zw++, pos++) {
+          const count = windowTaps(geo, img, zd, zh, zw, taps);
+          const yb = pos * cm;
+          if (m == 1) {
+            // Accumulators in registers, taps in filter order.
+            let ch = 0;
+            for (; ch + 4 <= c; ch += 4) {
+              let acc = f32x4.splat(0);
+              for (let t = 0; t < count; t++) {
+                const xv = v128.load(addr(x, tapOffset(taps, t) + ch));
+                const fv = v128.load(addr(f, tapIndex(taps, t) * c + ch));
+                acc = f32x4.add(acc, f32x4.mul(xv, fv));
+              }
+              v128.store(addr(y, yb + ch), acc);
+            }
+            for (; ch < c; ch++) {
+              let s: f32 = 0;
+              for (let t = 0; t < count; t++) {
+                s +=
+                  load<f32>(addr(x, tapOffset(taps, t) + ch)) *
+                  load<f32>(addr(f, tapIndex(taps, t) * c + ch));
+              }
+              store<f32>(addr(y, yb + ch), s);
+            }
+            continue;
+          }
+          memory.fill(addr(y, yb), 0, (<usize>cm) << 2);
+          for (let t = 0; t < count; t++) {
+            const xb = tapOffset(taps, t);
+            const wb = tapIndex(taps, t) * cm;
+            for (let ch = 0; ch < c; ch++) {
+              const v = load<f32>(addr(x, xb + ch));
+              const o = ch * m;
+              axpy(addr(y, yb + o), v, addr(f, wb + o), m);
+            }
+          }
         }
-        v128.store(addr(y, yb + ch), acc);
-      }
-      for (; ch < c; ch++) {
-        let s: f32 = 0;
-        for (let t = 0; t < count; t++) {
-          s +=
-            load<f32>(addr(x, tapOffset(taps, t) + ch)) *
-            load<f32>(addr(f, tapIndex(taps, t) * c + ch));
-        }
-        store<f32>(addr(y, yb + ch), s);
-      }
-      continue;
-    }
-    memory.fill(addr(y, yb), 0, (<usize>cm) << 2);
-    for (let t = 0; t < count; t++) {
-      const xb = tapOffset(taps, t);
-      const wb = tapIndex(taps, t) * cm;
-      for (let ch = 0; ch < c; ch++) {
-        const v = load<f32>(addr(x, xb + ch));
-        const o = ch * m;
-        axpy(addr(y, yb + o), v, addr(f, wb + o), m);
-      }
-    }
-  }
 }
 
 /** out[q] += v · w[q] for q < n. */
@@ -87,39 +94,46 @@ export function depthwiseBackpropInput(
 ): void {
   const c = geoField(geo, 4);
   const cm = c * m;
-  const positions = positionsOf(geo);
-  for (let pos = 0; pos < positions; pos++) {
-    const count = windowTaps(geo, pos, taps);
-    const yb = pos * cm;
-    for (let t = 0; t < count; t++) {
-      const xb = tapOffset(taps, t);
-      const wb = tapIndex(taps, t) * cm;
-      if (m == 1) {
-        let ch = 0;
-        for (; ch + 4 <= c; ch += 4) {
-          const at = addr(dx, xb + ch);
-          const g = f32x4.mul(v128.load(addr(dy, yb + ch)), v128.load(addr(f, wb + ch)));
-          v128.store(at, f32x4.add(v128.load(at), g));
+  const batch = geoField(geo, 0),
+    od = geoField(geo, 5),
+    oh = geoField(geo, 6),
+    ow = geoField(geo, 7);
+  let pos = 0;
+  for (let img = 0; img < batch; img++)
+    for (let zd = 0; zd < od; zd++)
+      for (let zh = 0; zh < oh; zh++)
+        for (let zw = 0; zw < ow; zw++, pos++) {
+          const count = windowTaps(geo, img, zd, zh, zw, taps);
+          const yb = pos * cm;
+          for (let t = 0; t < count; t++) {
+            const xb = tapOffset(taps, t);
+            const wb = tapIndex(taps, t) * cm;
+            if (m == 1) {
+              let ch = 0;
+              for (; ch + 4 <= c; ch += 4) {
+                const at = addr(dx, xb + ch);
+                const g = f32x4.mul(v128.load(addr(dy, yb + ch)), v128.load(addr(f, wb + ch)));
+                v128.store(at, f32x4.add(v128.load(at), g));
+              }
+              for (; ch < c; ch++) {
+                const at = addr(dx, xb + ch);
+                store<f32>(
+                  at,
+                  load<f32>(at) + load<f32>(addr(dy, yb + ch)) * load<f32>(addr(f, wb + ch)),
+                );
+              }
+              continue;
+            }
+            for (let ch = 0; ch < c; ch++) {
+              const o = ch * m;
+              let s: f32 = 0;
+              for (let q = 0; q < m; q++)
+                s += load<f32>(addr(dy, yb + o + q)) * load<f32>(addr(f, wb + o + q));
+              const at = addr(dx, xb + ch);
+              store<f32>(at, load<f32>(at) + s);
+            }
+          }
         }
-        for (; ch < c; ch++) {
-          const at = addr(dx, xb + ch);
-          store<f32>(
-            at,
-            load<f32>(at) + load<f32>(addr(dy, yb + ch)) * load<f32>(addr(f, wb + ch)),
-          );
-        }
-        continue;
-      }
-      for (let ch = 0; ch < c; ch++) {
-        const o = ch * m;
-        let s: f32 = 0;
-        for (let q = 0; q < m; q++)
-          s += load<f32>(addr(dy, yb + o + q)) * load<f32>(addr(f, wb + o + q));
-        const at = addr(dx, xb + ch);
-        store<f32>(at, load<f32>(at) + s);
-      }
-    }
-  }
 }
 
 /**
@@ -137,40 +151,48 @@ export function depthwiseBackpropFilter(
 ): void {
   const c = geoField(geo, 4);
   const cm = c * m;
-  const positions = positionsOf(geo);
-  for (let pos = 0; pos < positions; pos++) {
-    const count = windowTaps(geo, pos, taps);
-    const yb = pos * cm;
-    for (let t = 0; t < count; t++) {
-      const xb = tapOffset(taps, t);
-      const wb = tapIndex(taps, t) * cm;
-      if (m == 1) {
-        let ch = 0;
-        for (; ch + 2 <= c; ch += 2) {
-          const at = acc + ((<usize>(wb + ch)) << 3);
-          const xv = f64x2.promote_low_f32x4(v128.load64_zero(addr(x, xb + ch)));
-          const dv = f64x2.promote_low_f32x4(v128.load64_zero(addr(dy, yb + ch)));
-          v128.store(at, f64x2.add(v128.load(at), f64x2.mul(xv, dv)));
+  const batch = geoField(geo, 0),
+    od = geoField(geo, 5),
+    oh = geoField(geo, 6),
+    ow = geoField(geo, 7);
+  let pos = 0;
+  for (let img = 0; img < batch; img++)
+    for (let zd = 0; zd < od; zd++)
+      for (let zh = 0; zh < oh; zh++)
+        for (let zw = 0; zw < ow; zw++, pos++) {
+          const count = windowTaps(geo, img, zd, zh, zw, taps);
+          const yb = pos * cm;
+          for (let t = 0; t < count; t++) {
+            const xb = tapOffset(taps, t);
+            const wb = tapIndex(taps, t) * cm;
+            if (m == 1) {
+              let ch = 0;
+              for (; ch + 2 <= c; ch += 2) {
+                const at = acc + ((<usize>(wb + ch)) << 3);
+                const xv = f64x2.promote_low_f32x4(v128.load64_zero(addr(x, xb + ch)));
+                const dv = f64x2.promote_low_f32x4(v128.load64_zero(addr(dy, yb + ch)));
+                v128.store(at, f64x2.add(v128.load(at), f64x2.mul(xv, dv)));
+              }
+              if (ch < c) {
+                const at = acc + ((<usize>(wb + ch)) << 3);
+                store<f64>(
+                  at,
+                  load<f64>(at) +
+                    <f64>load<f32>(addr(x, xb + ch)) * <f64>load<f32>(addr(dy, yb + ch)),
+                );
+              }
+              continue;
+            }
+            for (let ch = 0; ch < c; ch++) {
+              const v = <f64>load<f32>(addr(x, xb + ch));
+              const o = ch * m;
+              for (let q = 0; q < m; q++) {
+                const at = acc + ((<usize>(wb + o + q)) << 3);
+                store<f64>(at, load<f64>(at) + v * <f64>load<f32>(addr(dy, yb + o + q)));
+              }
+            }
+          }
         }
-        if (ch < c) {
-          const at = acc + ((<usize>(wb + ch)) << 3);
-          store<f64>(
-            at,
-            load<f64>(at) + <f64>load<f32>(addr(x, xb + ch)) * <f64>load<f32>(addr(dy, yb + ch)),
-          );
-        }
-        continue;
-      }
-      for (let ch = 0; ch < c; ch++) {
-        const v = <f64>load<f32>(addr(x, xb + ch));
-        const o = ch * m;
-        for (let q = 0; q < m; q++) {
-          const at = acc + ((<usize>(wb + o + q)) << 3);
-          store<f64>(at, load<f64>(at) + v * <f64>load<f32>(addr(dy, yb + o + q)));
-        }
-      }
-    }
-  }
   const n = geoField(geo, 9) * geoField(geo, 10) * cm;
   for (let i = 0; i < n; i++) store<f32>(addr(dw, i), <f32>load<f64>(acc + ((<usize>i) << 3)));
 }

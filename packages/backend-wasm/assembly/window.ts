@@ -8,11 +8,6 @@ export function geoField(geo: usize, i: i32): i32 {
   return load<i32>(geo + ((<usize>i) << 2));
 }
 
-/** Number of output positions (n · od · oh · ow). */
-export function positionsOf(geo: usize): i32 {
-  return geoField(geo, 0) * geoField(geo, 5) * geoField(geo, 6) * geoField(geo, 7);
-}
-
 /** First window offset k with 0 <= start + k·dilation. */
 function firstTap(start: i32, dilation: i32): i32 {
   return start >= 0 ? 0 : (-start + dilation - 1) / dilation;
@@ -25,30 +20,22 @@ function endTap(start: i32, dilation: i32, taps: i32, size: i32): i32 {
 }
 
 /**
- * The real (unpadded) taps of output position `pos`, in filter order (kd, kh, kw): writes
- * pairs (x offset of the tap's channel 0 in elements, tap index (kd·fh + kh)·fw + kw) at
- * `taps` and returns their count (0 for a window entirely in the padding).
+ * The real (unpadded) taps of the window at output position (b, zd, zh, zw), in filter
+ * order (kd, kh, kw): writes pairs (x offset of the tap's channel 0 in elements, tap index
+ * (kd·fh + kh)·fw + kw) at `taps` and returns their count (0 for a window entirely in the
+ * padding). Callers walk the positions in nested loops: no division per position.
  */
-export function windowTaps(geo: usize, pos: i32, taps: usize): i32 {
+export function windowTaps(geo: usize, b: i32, zd: i32, zh: i32, zw: i32, taps: usize): i32 {
   const id = geoField(geo, 1),
     ih = geoField(geo, 2),
     iw = geoField(geo, 3),
     c = geoField(geo, 4);
-  const od = geoField(geo, 5),
-    oh = geoField(geo, 6),
-    ow = geoField(geo, 7);
   const fd = geoField(geo, 8),
     fh = geoField(geo, 9),
     fw = geoField(geo, 10);
   const dd = geoField(geo, 14),
     dh = geoField(geo, 15),
     dw = geoField(geo, 16);
-  const zw = pos % ow;
-  let q = pos / ow;
-  const zh = q % oh;
-  q /= oh;
-  const zd = q % od;
-  const b = q / od;
   const d0 = zd * geoField(geo, 11) - geoField(geo, 17);
   const h0 = zh * geoField(geo, 12) - geoField(geo, 18);
   const w0 = zw * geoField(geo, 13) - geoField(geo, 19);
