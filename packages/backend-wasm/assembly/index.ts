@@ -11,6 +11,7 @@ export { im2col, col2im } from './im2col';
 export { unaryMath } from './transcendental';
 export { compare, predicate, broadcastRow, selectRow, cast } from './compare';
 export { binaryMath } from './binary-math';
+export { reduceAxis, argReduce, scan } from './scan';
 export { copyStrided, transposeTiled, fillElements } from './layout';
 export { firstOutOfRange, ndRows, gatherRows, scatterRows, scatterAddRows, oneHot } from './gather';
 export { maxPool, avgPool, avgPoolGrad } from './pool';

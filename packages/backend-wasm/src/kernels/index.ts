@@ -11,6 +11,7 @@ import { layoutKernels } from './layout.js';
 import { matmulKernels } from './matmul.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
+import { scanKernels } from './scan.js';
 import { transcendentalKernels } from './transcendental.js';
 
 /** Ops with WebAssembly (SIMD) kernels for float32; their other dtypes run the CPU kernels on the wasm memory. */
@@ -21,6 +22,7 @@ export const acceleratedKernels: Record<string, WasmKernel> = {
   ...transcendentalKernels,
   ...compareKernels,
   ...binaryMathKernels,
+  ...scanKernels,
   ...convKernels,
   ...layoutKernels,
   ...gatherKernels,

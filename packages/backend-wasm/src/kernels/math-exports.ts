@@ -40,6 +40,39 @@ export interface MathKernelExports {
     n: number,
   ): void;
   unaryInt(op: number, x: number, out: number, n: number): void;
+  reduceAxis(
+    op: number,
+    kind: number,
+    outKind: number,
+    x: number,
+    out: number,
+    outer: number,
+    r: number,
+    inner: number,
+    acc: number,
+  ): void;
+  argReduce(
+    isMax: boolean,
+    kind: number,
+    x: number,
+    out: number,
+    outer: number,
+    r: number,
+    inner: number,
+    best: number,
+  ): void;
+  scan(
+    isProd: boolean,
+    kind: number,
+    x: number,
+    out: number,
+    outer: number,
+    n: number,
+    inner: number,
+    exclusive: boolean,
+    reverse: boolean,
+    acc: number,
+  ): void;
   binaryInt(
     op: number,
     a: number,

@@ -2,7 +2,9 @@ import type { Kernel } from '@tapegrad/core';
 import { sizeFromShape } from '@tapegrad/core';
 import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmKernel } from '../backend.js';
+import { byDtype } from './elementwise.js';
 import { float32Or, hosted } from './hosted.js';
+import { contiguousAxes, reduceAxisKernel } from './scan.js';
 
 interface ReduceAttrs {
   axes: number[];
@@ -14,11 +16,6 @@ const REDUCE = { Sum: 0, Max: 1, Min: 2 } as const;
 
 /** Workspace slot of the float64 partial sums. */
 const SUM_SLOT = 1;
-
-/** Axes that form one contiguous run (the reduction is then an (outer, r, inner) loop with no copy). */
-function contiguous(axes: readonly number[]): boolean {
-  return axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
-}
 
 function reduceKernel(name: keyof typeof REDUCE): WasmKernel {
   const op = REDUCE[name];
@@ -40,9 +37,9 @@ function reduceKernel(name: keyof typeof REDUCE): WasmKernel {
     backend.kernels.reduce(op, backend.ptr(x!), backend.ptr(out), outer, r, inner, scratch);
     return out;
   };
-  return float32Or(fast, hosted(cpuKernels[name] as Kernel), ({ attrs }) =>
-    contiguous((attrs as ReduceAttrs).axes),
-  );
+  // int32 and float64 take the generic one-pass kernel (float64 accumulators, as the CPU).
+  const generic = reduceAxisKernel(name);
+  return byDtype(name, { float32: fast, int32: generic, float64: generic }, contiguousAxes);
 }
 
 interface AxisAttrs {
