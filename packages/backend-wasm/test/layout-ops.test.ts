@@ -185,6 +185,35 @@ describe.each(DTYPES)('%s', (dtype) => {
   });
 });
 
+describe.each(DTYPES)('%s scalars and empty tensors', (dtype) => {
+  it('rank 0', () => {
+    const x = { shape: [], dtype };
+    expectSame(engine, 'Transpose', [x], { perm: [] });
+    expectSame(engine, 'Slice', [x], { begin: [], size: [] });
+    expectSame(engine, 'Reverse', [x], { axes: [] });
+    expectSame(engine, 'Tile', [x], { reps: [] });
+    expectSame(engine, 'Pad', [x], { paddings: [], constantValue: 3 });
+  });
+
+  it('empty tensors', () => {
+    const x = { shape: [3, 0, 4], dtype };
+    expectSame(engine, 'Transpose', [x], { perm: [2, 0, 1] });
+    expectSame(engine, 'Reverse', [x], { axes: [0, 1] });
+    expectSame(engine, 'Tile', [x], { reps: [2, 3, 1] });
+    expectSame(engine, 'Pad', [x], {
+      paddings: [
+        [0, 1],
+        [1, 1],
+        [0, 0],
+      ],
+      constantValue: 1,
+    });
+    expectSame(engine, 'BroadcastTo', [{ shape: [0, 1], dtype }], { shape: [2, 0, 5] });
+    expectSame(engine, 'Concat', [x, { shape: [3, 2, 4], dtype }], { axis: 1 });
+    expectSame(engine, 'Split', [{ shape: [3, 2, 4], dtype }], { axis: 1, sizes: [0, 2] });
+  });
+});
+
 describe('public ops with negative axes', () => {
   it('concat, split, reverse, transpose, stridedSlice', () => {
     const values = Array.from({ length: 2 * 3 * 4 }, (_, i) => i);
