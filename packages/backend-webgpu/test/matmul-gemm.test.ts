@@ -46,11 +46,13 @@ function expectNear(got: ArrayLike<number>, want: readonly number[], k: number):
 }
 
 await withWebGPU('webgpu register-blocked GEMM', () => {
-  describe('webgpu BatchMatMul: 64×64 tiles, 4×4 per invocation', () => {
-    // Sizes that are not multiples of the tile (64) nor of the K step (16), and larger than one tile.
+  describe('webgpu BatchMatMul: register-blocked tiles, 4×4 per invocation', () => {
+    // Sizes that are not multiples of the tiles (64×64, or 256×16 when N ≤ 16) nor of the K
+    // steps (16, 8), and larger than one tile.
     for (const [m, n, k] of [
       [1, 1, 1],
       [67, 5, 33],
+      [300, 16, 21],
       [3, 70, 17],
       [65, 66, 130],
     ] as const) {

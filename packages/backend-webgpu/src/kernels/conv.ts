@@ -18,7 +18,7 @@ import type {
 } from '@tapegrad/ops-conv';
 import type { GpuData, WebGPUBackend } from '../backend.js';
 import { wgslType } from '../wgsl.js';
-import { gemmProgram, runGemm } from './matmul.js';
+import { runGemm } from './matmul.js';
 import { windowOf, windowWgsl } from './window.js';
 
 type WK<A> = Kernel<A, WebGPUBackend>;
@@ -51,21 +51,12 @@ function runConvGemm(
 ): TensorInfo {
   const t = wgslType(spec.dtype);
   const out = backend.alloc(spec);
-  const params = [...mnk, ...extra];
-  const prog = gemmProgram({
-    key: `${key}:${t}`,
-    type: t,
-    inputs: [t, t],
-    numParams: params.length,
-    helpers: helpers(t),
-  });
   runGemm(
     backend,
-    op,
-    prog,
+    { op, key: `${key}:${t}`, type: t, helpers: helpers(t) },
     inputs.map((i) => i.dataId as GpuData),
     out,
-    params,
+    [...mnk, ...extra],
   );
   return { dataId: out, shape: spec.shape, dtype: spec.dtype };
 }
