@@ -51,7 +51,7 @@ const warnings: string[] = [];
 const log = app.logger.log.bind(app.logger);
 app.logger.log = (message: string, level: LogLevel) => {
   if (level === LogLevel.Warn)
-    warnings.push(message.replace(/\x1b\[[0-9;]*m/g, "").replace(/^\[warning\] /, ""));
+    warnings.push(message.replace(/\x1b\[[0-9;]*m/g, '').replace(/^\[warning\] /, ''));
   else log(message, level);
 };
 const project = await app.convert();
@@ -103,7 +103,8 @@ if (!only) {
   if (missing.size) {
     const n = [...missing.values()].flat().length;
     console.error(`docs-check: ${n} exported functions/classes without an @example:`);
-    for (const [pkg, names] of missing) console.error(`  ${pkg} (${names.length}): ${names.join(', ')}`);
+    for (const [pkg, names] of missing)
+      console.error(`  ${pkg} (${names.length}): ${names.join(', ')}`);
     failed = true;
   } else
     console.log(
@@ -124,7 +125,9 @@ try {
     dir,
     verbose
       ? (where, ok, output) =>
-          console.log(`${ok ? 'ok  ' : 'FAIL'} ${where}${output ? `\n${output.replace(/^/gm, '    | ')}` : ''}`)
+          console.log(
+            `${ok ? 'ok  ' : 'FAIL'} ${where}${output ? `\n${output.replace(/^/gm, '    | ')}` : ''}`,
+          )
       : undefined,
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -135,7 +138,10 @@ try {
       if (f.output) console.error(f.output.replace(/^/gm, '    | '));
     }
     failed = true;
-  } else console.log(`docs-check: ${ran} examples ran, ${checks} result comments matched (${seconds} s)`);
+  } else
+    console.log(
+      `docs-check: ${ran} examples ran, ${checks} result comments matched (${seconds} s)`,
+    );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

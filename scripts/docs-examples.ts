@@ -79,7 +79,8 @@ export function exampleBlocks(comment: Comment | undefined): string[] {
     let current: string[] | null = null;
     for (const line of text.split('\n')) {
       const fence = /^\s*```\s*(\w*)\s*$/.exec(line);
-      if (fence && current === null) current = fence[1] === '' || /^(ts|typescript)$/.test(fence[1]!) ? [] : null;
+      if (fence && current === null)
+        current = fence[1] === '' || /^(ts|typescript)$/.test(fence[1]!) ? [] : null;
       else if (fence && current !== null) {
         blocks.push(current.join('\n'));
         current = null;
@@ -115,8 +116,7 @@ export function collectDocItems(project: ProjectReflection): DocItem[] {
     for (const child of children) {
       if (child.kind === ReflectionKind.Class)
         add(declaringPackage(child), child.name, commentOf(child));
-      else if (isCallable(child))
-        add(declaringPackage(child), child.name, functionComment(child));
+      else if (isCallable(child)) add(declaringPackage(child), child.name, functionComment(child));
       else if (child.kind === ReflectionKind.Variable && child.type instanceof ReflectionType) {
         const members = (prefix: string, decl: DeclarationReflection): void => {
           for (const m of decl.children ?? []) {
@@ -169,7 +169,8 @@ export function parseResultComment(comment: string): Expected | null | Error {
     file.statements.length === 1 && stmt && ts.isExpressionStatement(stmt)
       ? stmt.expression
       : undefined;
-  const value = expr && ts.isParenthesizedExpression(expr) ? literalValue(expr.expression) : undefined;
+  const value =
+    expr && ts.isParenthesizedExpression(expr) ? literalValue(expr.expression) : undefined;
   if (value !== undefined && !(file as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length)
     return value;
   return arrow ? new Error(`result comment is not a literal: ${comment}`) : null;
@@ -182,7 +183,8 @@ function literalValue(e: ts.Expression): Expected | undefined {
   if (
     ts.isPrefixUnaryExpression(e) &&
     e.operator === ts.SyntaxKind.MinusToken &&
-    (ts.isNumericLiteral(e.operand) || (ts.isIdentifier(e.operand) && e.operand.text === 'Infinity'))
+    (ts.isNumericLiteral(e.operand) ||
+      (ts.isIdentifier(e.operand) && e.operand.text === 'Infinity'))
   )
     return number(e.operand.getText(), -1);
   if (ts.isIdentifier(e) && (e.text === 'NaN' || e.text === 'Infinity')) return number(e.text, 1);
@@ -215,7 +217,11 @@ function number(text: string, sign: 1 | -1): Expected {
   const tolerance = decimals
     ? 0.5 * 10 ** -decimals + 1e-9
     : Math.max(1e-5 * Math.abs(value), 1e-6);
-  return { num: Number.isNaN(value) ? 'NaN' : value, tolerance, text: (sign < 0 ? '-' : '') + text };
+  return {
+    num: Number.isNaN(value) ? 'NaN' : value,
+    tolerance,
+    text: (sign < 0 ? '-' : '') + text,
+  };
 }
 
 /** The expression a checked statement's value comes from, as [start, end] of its source. */
@@ -313,7 +319,9 @@ export function prepareExample(
         const target = checkedExpression(node);
         const args = `${JSON.stringify(expected)}, ${JSON.stringify(`line ${line}`)}`;
         if (target === undefined)
-          throw new Error(`${where}: line ${line}: cannot check a result comment on this statement`);
+          throw new Error(
+            `${where}: line ${line}: cannot check a result comment on this statement`,
+          );
         if (typeof target === 'string')
           edits.push({ pos: node.end, end: node.end, text: ` __expect(${target}, ${args});` });
         else {
@@ -376,8 +384,8 @@ export async function runExamples(
   // module instances whichever tsconfig tsx resolves the workspace's own imports with.
   mkdirSync(dir, { recursive: true });
   const umbrellaUrl = JSON.stringify(pathToFileURL(entries.get('tapegrad')!).href);
-  writeFileSync(join(dir, 'umbrella.ts'), `export * from ${umbrellaUrl};\n`);
-  const umbrella = (await import(pathToFileURL(join(dir, 'umbrella.ts')).href)) as {
+  writeFileSync(join(dir, 'umbrella.mts'), `export * from ${umbrellaUrl};\n`);
+  const umbrella = (await import(pathToFileURL(join(dir, 'umbrella.mts')).href)) as {
     getBackend(): string;
     setBackend(name: string): Promise<unknown>;
     ready(): Promise<unknown>;
@@ -395,7 +403,7 @@ export async function runExamples(
       try {
         const prepared = prepareExample(source, where, item.pkg, exportsOf, entries, runtimePath);
         checks += prepared.checks;
-        const file = join(dir, `${item.pkg.replace(/\W+/g, '_')}-${item.name}-${i}.ts`);
+        const file = join(dir, `${item.pkg.replace(/\W+/g, '_')}-${item.name}-${i}.mts`);
         writeFileSync(file, prepared.code);
         console.log = (...args: unknown[]) => {
           output.push(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' '));

@@ -45,19 +45,47 @@ function valueAndGradsImpl(
   });
 }
 
-/** `grad(f)(x, dy?)`: the gradient of f at x (f must return a scalar unless dy is given). */
+/**
+ * `grad(f)(x, dy?)`: the gradient of f at x (f must return a scalar unless dy is given).
+ *
+ * @example
+ * ```ts
+ * const f = (x: Tensor) => x.square().mul(3); // 3x²
+ * grad(f)(scalar(2)).print(); // 12
+ * grad(grad(f))(scalar(2)).print(); // 6
+ * ```
+ */
 export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
   return (x, dy) => valueAndGradsImpl(engineOf(x), 'grad', f, [x], dy).grads[0]!;
 }
 
-/** `grads(f)(xs, dy?)`: gradients of f w.r.t. each of its arguments. */
+/**
+ * `grads(f)(xs, dy?)`: gradients of f w.r.t. each of its arguments.
+ *
+ * @example
+ * ```ts
+ * const f = (x: Tensor, y: Tensor) => x.square().mul(y); // x²y
+ * const [dx, dy] = grads(f)([scalar(3), scalar(4)]);
+ * dx!.print(); // 24
+ * dy!.print(); // 9
+ * ```
+ */
 export function grads(
   f: (...xs: Tensor[]) => Tensor,
 ): (xs: readonly Tensor[], dy?: Tensor) => Tensor[] {
   return (xs, dy) => valueAndGradsImpl(engineOf(xs), 'grads', f, xs, dy).grads;
 }
 
-/** Like `grad`, returning the value of f too: `{ value, grad }`. */
+/**
+ * Like `grad`, returning the value of f too: `{ value, grad }`.
+ *
+ * @example
+ * ```ts
+ * const { value, grad } = valueAndGrad((x) => x.square().sum())(tensor([1, 2]));
+ * value.print(); // 5
+ * grad.print(); // [2, 4]
+ * ```
+ */
 export function valueAndGrad(
   f: (x: Tensor) => Tensor,
 ): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
@@ -67,7 +95,16 @@ export function valueAndGrad(
   };
 }
 
-/** Like `grads`, returning the value of f too: `{ value, grads }`. */
+/**
+ * Like `grads`, returning the value of f too: `{ value, grads }`.
+ *
+ * @example
+ * ```ts
+ * const { value, grads } = valueAndGrads((a, b) => a.mul(b).sum())([tensor([1, 2]), tensor([3, 4])]);
+ * value.print(); // 11
+ * grads[0]!.print(); // [3, 4]
+ * ```
+ */
 export function valueAndGrads(
   f: (...xs: Tensor[]) => Tensor,
 ): (xs: readonly Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {
@@ -77,6 +114,14 @@ export function valueAndGrads(
 /**
  * Gradients of f() w.r.t. variables (default: every trainable variable of the engine).
  * A non-scalar value is summed. Variables that f does not use get no entry.
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([1, 2]), true, 'w2');
+ * const { value, grads } = variableGrads(() => w.square().sum(), [w]);
+ * value.print(); // 5
+ * grads.w2!.print(); // [2, 4]
+ * ```
  */
 export function variableGrads(
   f: () => Tensor,
@@ -97,7 +142,16 @@ export function variableGrads(
   });
 }
 
-/** Functional gradients (TF's tf.gradients): sums of dys/dx over ys. */
+/**
+ * Functional gradients (TF's tf.gradients): sums of dys/dx over ys.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([1, 2]).requiresGrad_();
+ * const [dx] = gradients(x.square(), [x]); // a non-scalar output is summed
+ * dx!.print(); // [2, 4]
+ * ```
+ */
 export function gradients(
   ys: Tensor | readonly Tensor[],
   xs: readonly Tensor[],
@@ -115,6 +169,16 @@ export interface CustomGradResult {
 /**
  * Defines a function with its own gradient: `f(...inputs, save)` returns the value
  * and `gradFunc(dy, saved)` giving one gradient per input.
+ *
+ * @example
+ * ```ts
+ * // a clipped gradient: the value of x², a gradient of at most 1 in magnitude
+ * const f = customGrad((x: Tensor, save: SaveFn) => {
+ *   save([x]);
+ *   return { value: x.square(), gradFunc: (dy, [saved]) => dy.mul(saved!.mul(2).clipByValue(-1, 1)) };
+ * });
+ * grad((x) => f(x).sum())(tensor([0.25, 3])).print(); // [0.5, 1]
+ * ```
  */
 export function customGrad(
   f: (...args: never[]) => CustomGradResult,
@@ -153,6 +217,14 @@ export function customGrad(
 /**
  * Activation checkpointing: fn's intermediate tensors are not kept for backward;
  * fn is run again during backward to compute its gradients.
+ *
+ * @example
+ * ```ts
+ * const block = checkpoint((x) => x.tanh().square()); // recomputed in backward, not stored
+ * const x = tensor([0, 1]).requiresGrad_();
+ * block(x).sum().backward();
+ * x.grad!.print(); // [0, 0.6397]
+ * ```
  */
 export function checkpoint(fn: (...inputs: Tensor[]) => Tensor): (...inputs: Tensor[]) => Tensor;
 export function checkpoint(
@@ -193,7 +265,18 @@ export function checkpoint(
   };
 }
 
-/** Runs fn with NaN/Inf detection on every op (forward and backward). */
+/**
+ * Runs fn with NaN/Inf detection on every op (forward and backward).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   detectAnomaly(() => tensor([0, -1]).sqrt());
+ * } catch (e) {
+ *   console.log(e instanceof AnomalyError); // true
+ * }
+ * ```
+ */
 export function detectAnomaly<T>(fn: () => T, engine: Engine = engineOf()): T {
   const prev = engine.flags.detectAnomaly;
   engine.flags.detectAnomaly = true;
@@ -236,6 +319,12 @@ export interface GradCheckReport {
 /**
  * Compares f's analytic gradients with central finite differences of
  * L(x) = sum(w * f(x)) for a fixed random w, in float64 where the backend has it.
+ *
+ * @example
+ * ```ts
+ * const report = gradCheck((x) => x.sin().mul(x), [tensor([0.5, 2])]);
+ * console.log(report.ok); // true
+ * ```
  */
 export function gradCheck(
   f: (...xs: Tensor[]) => Tensor,
@@ -336,7 +425,14 @@ export function gradCheck(
   );
 }
 
-/** Throws if `gradCheck` fails, with its summary (convenient in tests). */
+/**
+ * Throws if `gradCheck` fails, with its summary (convenient in tests).
+ *
+ * @example
+ * ```ts
+ * assertGradCheck((a, b) => a.mul(b).exp(), [tensor([0.1, 0.2]), tensor([1, -1])]); // throws if wrong
+ * ```
+ */
 export function assertGradCheck(
   f: (...xs: Tensor[]) => Tensor,
   inputs: readonly Tensor[],

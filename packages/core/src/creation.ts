@@ -55,7 +55,15 @@ function flatten(
   for (const x of values) flatten(op, x, shape, dim + 1, out);
 }
 
-/** Creates a tensor from nested arrays, a flat array with `shape`, a typed array or a scalar. */
+/**
+ * Creates a tensor from nested arrays, a flat array with `shape`, a typed array or a scalar.
+ *
+ * @example
+ * ```ts
+ * const engine = getDefaultEngine();
+ * createTensor(engine, [1, 2, 3, 4], [2, 2]).print(); // [[1, 2], [3, 4]]
+ * ```
+ */
 export function createTensor(
   engine: Engine,
   values: TensorLike,
@@ -103,7 +111,14 @@ export function createTensor(
   return engine.makeTensor(toTypedArray(flat, dt), finalShape, dt, op);
 }
 
-/** A tensor of `shape` filled with `value` on `engine` (what zeros/ones/fill use). */
+/**
+ * A tensor of `shape` filled with `value` on `engine` (what zeros/ones/fill use).
+ *
+ * @example
+ * ```ts
+ * createFill(getDefaultEngine(), [3], 0.5).print(); // [0.5, 0.5, 0.5]
+ * ```
+ */
 export function createFill(
   engine: Engine,
   shape: Shape,
@@ -118,7 +133,14 @@ export function createFill(
   return engine.makeTensor(values, shape, dtype, op);
 }
 
-/** Values start, start+step, ... below stop (above it for a negative step) on `engine`. */
+/**
+ * Values start, start+step, ... below stop (above it for a negative step) on `engine`.
+ *
+ * @example
+ * ```ts
+ * createRange(getDefaultEngine(), 0, 1, 0.25).print(); // [0, 0.25, 0.5, 0.75]
+ * ```
+ */
 export function createRange(
   engine: Engine,
   start: number,
@@ -134,7 +156,14 @@ export function createRange(
   return engine.makeTensor(values, [n], dtype, 'range');
 }
 
-/** `num` evenly spaced float32 values from start to stop inclusive, on `engine`. */
+/**
+ * `num` evenly spaced float32 values from start to stop inclusive, on `engine`.
+ *
+ * @example
+ * ```ts
+ * createLinspace(getDefaultEngine(), 1, 2, 3).print(); // [1, 1.5, 2]
+ * ```
+ */
 export function createLinspace(engine: Engine, start: number, stop: number, num: number): Tensor {
   if (!Number.isInteger(num) || num < 1)
     throw new ArgumentError(`linspace: num must be a positive integer, got ${num}`);
@@ -144,7 +173,14 @@ export function createLinspace(engine: Engine, start: number, stop: number, num:
   return engine.makeTensor(values, [num], 'float32', 'linspace');
 }
 
-/** Identity matrices of numRows × numColumns (optionally batched) on `engine`. */
+/**
+ * Identity matrices of numRows × numColumns (optionally batched) on `engine`.
+ *
+ * @example
+ * ```ts
+ * createEye(getDefaultEngine(), 2).print(); // [[1, 0], [0, 1]]
+ * ```
+ */
 export function createEye(
   engine: Engine,
   numRows: number,
@@ -176,7 +212,15 @@ function seedAndDtype(
   return ['float32', dtypeOrSeed];
 }
 
-/** Seeded normal samples on `engine`; see `randomNormal`. */
+/**
+ * Seeded normal samples on `engine`; see `randomNormal`.
+ *
+ * @example
+ * ```ts
+ * const x = createRandomNormal(getDefaultEngine(), [1000], 5, 0.1, 1);
+ * x.mean().sub(5).abs().less(0.05).print(); // true
+ * ```
+ */
 export function createRandomNormal(
   engine: Engine,
   shape: Shape,
@@ -193,7 +237,15 @@ export function createRandomNormal(
   return engine.makeTensor(values, shape, dtype, 'randomNormal');
 }
 
-/** Seeded uniform samples in [minval, maxval) on `engine`; see `randomUniform`. */
+/**
+ * Seeded uniform samples in [minval, maxval) on `engine`; see `randomUniform`.
+ *
+ * @example
+ * ```ts
+ * const x = createRandomUniform(getDefaultEngine(), [4], 0, 10, 'int32', 3);
+ * console.log(x.dtype); // 'int32'
+ * ```
+ */
 export function createRandomUniform(
   engine: Engine,
   shape: Shape,
@@ -216,6 +268,12 @@ export function createRandomUniform(
 /**
  * Converts an op argument to a tensor: tensors are checked (not disposed, same engine),
  * numbers and arrays become tensors of `dtype` (default: float32, or bool for booleans).
+ *
+ * @example
+ * ```ts
+ * const t = convertToTensor(getDefaultEngine(), [1, 2], 'x', 'myOp');
+ * t.print(); // [1, 2]
+ * ```
  */
 export function convertToTensor(
   engine: Engine,

@@ -15,12 +15,28 @@ export type DataTypeMap = {
 
 export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 
-/** True for float32 and float64. */
+/**
+ * True for float32 and float64.
+ *
+ * @example
+ * ```ts
+ * console.log(isFloatDtype('float32')); // true
+ * console.log(isFloatDtype('int32')); // false
+ * ```
+ */
 export function isFloatDtype(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
-/** Bytes of one element of `dtype` (bool takes one byte). */
+/**
+ * Bytes of one element of `dtype` (bool takes one byte).
+ *
+ * @example
+ * ```ts
+ * console.log(bytesPerElement('float32')); // 4
+ * console.log(bytesPerElement('bool')); // 1
+ * ```
+ */
 export function bytesPerElement(dtype: DType): number {
   switch (dtype) {
     case 'float64':
@@ -32,7 +48,15 @@ export function bytesPerElement(dtype: DType): number {
   }
 }
 
-/** Allocates a zero-filled typed array for `dtype`. */
+/**
+ * Allocates a zero-filled typed array for `dtype`.
+ *
+ * @example
+ * ```ts
+ * const a = makeTypedArray('int32', 3); // Int32Array [0, 0, 0]
+ * console.log(a); // [0, 0, 0]
+ * ```
+ */
 export function makeTypedArray<D extends DType>(dtype: D, size: number): DataTypeMap[D] {
   switch (dtype) {
     case 'float32':
@@ -48,7 +72,15 @@ export function makeTypedArray<D extends DType>(dtype: D, size: number): DataTyp
   }
 }
 
-/** Converts values to the typed array of `dtype` (truncating to int32, 0/1 for bool). */
+/**
+ * Converts values to the typed array of `dtype` (truncating to int32, 0/1 for bool).
+ *
+ * @example
+ * ```ts
+ * console.log(toTypedArray([1.7, -2.5], 'int32')); // [1, -2]
+ * console.log(toTypedArray([true, false], 'bool')); // [1, 0]
+ * ```
+ */
 export function toTypedArray(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
   const out = makeTypedArray(dtype, values.length);
   if (dtype === 'bool') {
@@ -61,12 +93,27 @@ export function toTypedArray(values: ArrayLike<number | boolean>, dtype: DType):
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
-/** The dtype both arguments convert to: bool < int32 < float32 < float64. */
+/**
+ * The dtype both arguments convert to: bool < int32 < float32 < float64.
+ *
+ * @example
+ * ```ts
+ * console.log(upcastType('int32', 'float32')); // 'float32'
+ * console.log(upcastType('bool', 'int32')); // 'int32'
+ * ```
+ */
 export function upcastType(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-/** The dtype a typed array holds (Uint8Array is bool). */
+/**
+ * The dtype a typed array holds (Uint8Array is bool).
+ *
+ * @example
+ * ```ts
+ * console.log(dtypeOfTypedArray(new Int32Array(2))); // 'int32'
+ * ```
+ */
 export function dtypeOfTypedArray(values: TypedArray): DType {
   if (values instanceof Float32Array) return 'float32';
   if (values instanceof Float64Array) return 'float64';

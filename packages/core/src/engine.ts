@@ -77,6 +77,16 @@ export type LeakReporter = (message: string) => void;
  * The engine owns the registries (ops, kernels, gradients, backends), the memory
  * scopes and the tape. `createEngine` makes isolated ones; free functions use the
  * default engine, which `use(plugin)` fills.
+ *
+ * @example
+ * ```ts
+ * import { math } from '@tapegrad/ops-math';
+ * import { cpu } from '@tapegrad/backend-cpu';
+ * const engine = createEngine({ ops: [math], backends: [cpu()] }); // isolated from the default one
+ * const y = engine.tidy(() => createTensor(engine, [1, 2, 3]).square().sum());
+ * y.print(); // 14
+ * console.log(engine.listOps().includes('Add')); // true
+ * ```
  */
 export class Engine {
   readonly ops = new Map<string, OpDef>();
@@ -979,7 +989,18 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
-/** Collects the tensors in a value: a tensor, array, Map or plain object (one level of nesting and more). */
+/**
+ * Collects the tensors in a value: a tensor, array, Map or plain object (one level of nesting and more).
+ *
+ * @example
+ * ```ts
+ * const a = tensor([1]);
+ * const b = tensor([2]);
+ * const found = new Set<Tensor>();
+ * collectTensors({ a, list: [b, 3] }, found);
+ * console.log(found.size); // 2
+ * ```
+ */
 export function collectTensors(value: unknown, out: Set<Tensor>, seen = new Set<unknown>()): void {
   if (value === null || typeof value !== 'object' || seen.has(value)) return;
   seen.add(value);

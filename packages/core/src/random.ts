@@ -1,6 +1,14 @@
 /**
  * Seeded pseudo-random numbers (xoshiro128**, seeded through splitmix32), so that
  * `randomNormal(shape, mean, std, seed)` is reproducible across runs and platforms.
+ *
+ * @example
+ * ```ts
+ * const rng = new Random(42);
+ * const u = rng.uniform(); // in [0, 1)
+ * console.log(u >= 0 && u < 1); // true
+ * console.log(new Random(42).uniform() === u); // true (seeded)
+ * ```
  */
 export class Random {
   private s0: number;

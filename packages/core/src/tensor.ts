@@ -34,6 +34,19 @@ const disposeSymbol: symbol =
 /**
  * An immutable n-dimensional array on a backend. Ops are chainable methods once an
  * op family is registered (`x.matMul(w).add(b).relu()`).
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]]);
+ * console.log(x.shape, x.dtype); // shape [2, 2], dtype float32
+ * x.matMul(x).add(1).relu().print(); // [[8, 11], [16, 23]]
+ * console.log(x.arraySync()); // [[1, 2], [3, 4]]
+ * console.log(await x.data()); // [1, 2, 3, 4]
+ * // PyTorch-style autograd on any float tensor
+ * const w = tensor([2, 3]).requiresGrad_();
+ * w.mul(w).sum().backward();
+ * w.grad!.print(); // [4, 6]
+ * ```
  */
 export class Tensor {
   readonly id: number;
@@ -212,7 +225,19 @@ export class Tensor {
   }
 }
 
-/** A mutable leaf tensor (model parameters). `assign` replaces its value. */
+/**
+ * A mutable leaf tensor (model parameters). `assign` replaces its value.
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([2, 3]), true, 'weights');
+ * const x = tensor([-1, -2]);
+ * const y = w.mul(x);
+ * y.slice([1], [1]).mul(y).sum().backward(); // fills w.grad
+ * w.assign(w.sub(w.grad!)); // one gradient step
+ * w.print(); // [-4, -25]
+ * ```
+ */
 export class Variable extends Tensor {
   readonly name: string;
   readonly trainable: boolean;
