@@ -26,6 +26,8 @@ export function createLossChart(
           label,
           stroke: colors[i % colors.length],
           width: 1.5,
+          // Series measured every few steps (test accuracy) join their points.
+          spanGaps: true,
         })),
       ],
       legend: { live: false },

@@ -1,6 +1,7 @@
 import * as tg from 'tapegrad';
 import './style.css';
 import { refreshStatus, resetSteps, status, type StatusState } from './status.js';
+import { createMnistTab, type MnistState } from './mnist/tab.js';
 import { createRaceTab, type RaceState } from './race/tab.js';
 import { createTapeTab, type TapeState } from './tape-tab.js';
 import { createTrainTab, type TrainState } from './train2d/tab.js';
@@ -18,7 +19,7 @@ export interface PlaygroundState extends TapeState {
   shareUrl: string;
   status: StatusState;
   /** Each tab's state, once it was shown. */
-  views: { train?: TrainState; race?: RaceState };
+  views: { train?: TrainState; mnist?: MnistState; race?: RaceState };
 }
 
 declare global {
@@ -59,6 +60,7 @@ window.__playground = state;
 const views = new Map<TabId, TabView>();
 const viewFactories: Partial<Record<TabId, () => TabView>> = {
   train: () => createTrainTab($('tab-train'), (s) => (state.views.train = s)),
+  mnist: () => createMnistTab($('tab-mnist'), (s) => (state.views.mnist = s)),
   race: () => createRaceTab($('tab-race'), (s) => (state.views.race = s)),
 };
 

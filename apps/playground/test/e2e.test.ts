@@ -121,6 +121,20 @@ function adamReference(
   return f(p[0]!, p[1]!);
 }
 
+interface MnistState {
+  loaded: boolean;
+  error: string | null;
+  trainCount: number;
+  testCount: number;
+  step: number;
+  trainLosses: number[];
+  accuracies: [number, number][];
+  tensorCounts: number[];
+  drawn: number[] | null;
+  probabilities: number[] | null;
+  predicted: number | null;
+}
+
 const getState = (page: Page): Promise<State> =>
   page.evaluate(() => JSON.parse(JSON.stringify(window.__playground)) as State);
 
@@ -512,6 +526,63 @@ describe.skipIf(!haveChromium)('playground in chromium', () => {
     const saddle = cases[1]!;
     const reference = adamReference(saddle.f, saddle.grad, saddle.start, 0.05, r.steps);
     expect(Math.abs(r.losses.adam - reference)).toBeLessThan(1e-3 * Math.abs(reference));
+  });
+
+  it('MNIST: the bundled subset trains in the browser above chance, and a drawn digit is classified', async () => {
+    await openTab(page, 'mnist');
+    await page.waitForFunction(() => window.__playground.views.mnist?.loaded === true);
+    const mnist = () =>
+      page.evaluate(
+        () => JSON.parse(JSON.stringify(window.__playground.views.mnist)) as MnistState,
+      );
+    let s = await mnist();
+    expect(s.error).toBeNull();
+    expect([s.trainCount, s.testCount]).toEqual([2000, 500]);
+    for (let i = 0; i < 40; i++) await page.click('#mnist-step');
+    s = await mnist();
+    expect(s.step).toBe(40);
+    expect(s.accuracies.map(([step]) => step)).toEqual([20, 40]);
+    // Chance is 10%; 40 seeded Adam steps on 32-image batches reach far above it.
+    expect(s.accuracies[1]![1]).toBeGreaterThan(0.5);
+    expect(s.trainLosses[39]!).toBeLessThan(s.trainLosses[0]!);
+    expect(new Set(s.tensorCounts.slice(2))).toEqual(new Set([s.tensorCounts[2]]));
+
+    // Draw a "1": one vertical stroke with the mouse.
+    const box = (await page.locator('#mnist-pad').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) {
+      await page.mouse.move(
+        box.x + box.width * (0.5 - 0.01 * i),
+        box.y + box.height * (0.15 + 0.07 * i),
+      );
+    }
+    await page.mouse.up();
+    await page.waitForFunction(() => window.__playground.views.mnist!.probabilities !== null);
+    s = await mnist();
+    // The input is MNIST-like: 28×28, the stroke fitted to 20 pixels high and centred.
+    const drawn = s.drawn!;
+    expect(drawn).toHaveLength(784);
+    const rows = Array.from({ length: 28 }, (_, r) => drawn.slice(28 * r, 28 * r + 28));
+    const inkRows = rows.map((row, r) => (row.some((v) => v > 0.2) ? r : -1)).filter((r) => r >= 0);
+    expect(inkRows[inkRows.length - 1]! - inkRows[0]! + 1).toBeGreaterThanOrEqual(19);
+    expect(Math.abs((inkRows[0]! + inkRows[inkRows.length - 1]!) / 2 - 13.5)).toBeLessThanOrEqual(
+      1.5,
+    );
+    const probabilities = s.probabilities!;
+    expect(probabilities).toHaveLength(10);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(s.predicted).toBe(probabilities.indexOf(Math.max(...probabilities)));
+    expect(s.predicted).toBe(1);
+    expect(await page.locator('#mnist-probabilities .bar-row').count()).toBe(10);
+    expect(
+      await page.locator('#mnist-probabilities .bar-row.predicted').getAttribute('data-digit'),
+    ).toBe('1');
+    await shot(page, '10-mnist');
+
+    await page.click('#mnist-clear');
+    s = await mnist();
+    expect([s.drawn, s.probabilities]).toEqual([null, null]);
   });
 
   it('logs no console errors', () => {

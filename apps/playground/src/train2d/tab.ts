@@ -2,11 +2,12 @@ import * as tg from 'tapegrad';
 import type { Optimizer } from 'tapegrad';
 import { Random } from 'tapegrad';
 import { disposeTraining, evaluate, trainStep, type Classifier } from '../classifier.js';
-import { animate, h, numberControl, selectControl } from '../dom.js';
+import { h, numberControl, selectControl } from '../dom.js';
 import { createLossChart } from '../loss-chart.js';
 import { makeOptimizer, optimizerNames, type OptimizerName } from '../optimizers.js';
 import { recordStep, refreshStatus, resetSteps } from '../status.js';
 import type { TabView } from '../tabs.js';
+import { createTrainingLoop } from '../training-loop.js';
 import {
   datasetNames,
   makeDataset,
@@ -45,8 +46,6 @@ export interface TrainState {
 
 const POINTS = 400;
 const GRID = 48;
-/** Steps per animation frame stop once this much of the frame is spent (ms). */
-const FRAME_BUDGET_MS = 12;
 
 const tensorOf = (p: Points) => () => tg.tensor(p.xy, [p.count, 2]);
 
@@ -77,7 +76,6 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
   let model: Classifier | null = null;
   let optimizer: Optimizer | null = null;
   let batchRng: Random;
-  let loop: { stop(): void } | null = null;
   const grid = gridPoints(GRID);
 
   const controls = h('div', { className: 'controls' });
@@ -218,29 +216,16 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     chart.push(state.step, [loss, evaluation.loss]);
   }
 
-  function pause(): void {
-    loop?.stop();
-    loop = null;
-    state.playing = false;
-    playButton.textContent = 'Play ▶';
-  }
-
-  function play(): void {
-    state.playing = true;
-    playButton.textContent = 'Pause ⏸';
-    loop = animate(() => {
-      // As many steps as fit in the frame's budget, then paint: the page stays responsive.
-      const start = performance.now();
-      do step();
-      while (performance.now() - start < FRAME_BUDGET_MS);
-      paint();
-      return true;
-    });
-  }
+  const loop = createTrainingLoop({
+    step,
+    paint,
+    button: playButton,
+    onPlayingChange: (playing) => (state.playing = playing),
+  });
 
   function reset(): void {
-    const wasPlaying = state.playing;
-    pause();
+    const wasPlaying = loop.playing;
+    loop.pause();
     disposeTraining(model, optimizer);
     const cfg = state.config;
     data = makeDataset(cfg.dataset, {
@@ -262,10 +247,9 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     chart.reset();
     resetSteps();
     paint();
-    if (wasPlaying) play();
+    if (wasPlaying) loop.play();
   }
 
-  playButton.addEventListener('click', () => (state.playing ? pause() : play()));
   stepButton.addEventListener('click', () => {
     step();
     paint();
@@ -275,7 +259,7 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
 
   return {
     show: paint,
-    hide: pause,
+    hide: loop.pause,
     backendChanged: reset,
   };
 }
