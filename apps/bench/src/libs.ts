@@ -53,11 +53,18 @@ export async function initTfjs(): Promise<TfjsInfo> {
   return info;
 }
 
-/** tapegrad's default engine ('tapegrad' registers wasm, then cpu); both initialised. */
-export async function initTapegrad(): Promise<void> {
+/**
+ * tapegrad's default engine ('tapegrad' registers wasm, then cpu); both initialised, the
+ * wasm backend's kernels on `threads` threads (the main thread and `threads − 1` workers).
+ * Returns the number of threads the wasm backend runs on.
+ */
+export async function initTapegrad(threads = 1): Promise<number> {
   await tg.ready();
   await tg.setBackend('cpu');
   await tg.setBackend('wasm');
+  const wasm = tg.getDefaultEngine().findBackend('wasm') as tg.WasmBackend;
+  wasm.setThreadsCount(threads);
+  return wasm.activeThreads();
 }
 
 /**

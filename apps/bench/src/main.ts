@@ -4,7 +4,7 @@
  * inputs, plus PyTorch (1 thread) when /usr/bin/python3 has it.
  *
  *   tsx src/main.ts [--only <substring>] [--backends <list>] [--reps N] [--warmup N] [--quick]
- *                   [--no-torch] [--json <file>]
+ *                   [--threads N] [--no-torch] [--json <file>]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -30,12 +30,14 @@ interface Options {
   backends: BackendId[];
   reps: number;
   warmup: number;
+  /** Threads of tapegrad-wasm (tfjs-wasm cannot start its workers in Node: always 1). */
+  threads: number;
   /** Also write every result (stats and check values) as JSON here. */
   json?: string;
 }
 
 const USAGE =
-  'usage: tsx src/main.ts [--only <substring>] [--backends <list>] [--reps N] [--warmup N] [--quick] [--no-torch] [--json <file>]\n' +
+  'usage: tsx src/main.ts [--only <substring>] [--backends <list>] [--reps N] [--warmup N] [--quick] [--threads N] [--no-torch] [--json <file>]\n' +
   `  --backends: comma-separated, from ${BACKENDS.join(', ')} (default: all)`;
 
 function parseOptions(): Options {
@@ -46,6 +48,7 @@ function parseOptions(): Options {
       reps: { type: 'string' },
       warmup: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      threads: { type: 'string' },
       'no-torch': { type: 'boolean', default: false },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -70,6 +73,7 @@ function parseOptions(): Options {
     backends,
     reps: Math.max(1, int(values.reps, 'reps', quick ? 3 : 15)),
     warmup: int(values.warmup, 'warmup', quick ? 1 : 3),
+    threads: Math.max(1, int(values.threads, 'threads', 1)),
     json: values.json,
   };
 }
@@ -182,7 +186,7 @@ async function main(): Promise<void> {
   const libraries = new Set(js.map((b) => JS_BACKENDS[b].library));
   // Only the libraries of the chosen columns are initialised.
   const tfjs = libraries.has('tfjs') ? await initTfjs() : undefined;
-  if (libraries.has('tapegrad')) await initTapegrad();
+  const tgThreads = libraries.has('tapegrad') ? await initTapegrad(options.threads) : 0;
   if (libraries.has('jax')) await initJax();
   const columns = js.map((b) => JS_BACKENDS[b]);
 
@@ -210,7 +214,9 @@ async function main(): Promise<void> {
     `node ${process.version}, ${cpus().length} cores (${cpu}); backends: ${options.backends.join(', ')}; ` +
       `warmup ${options.warmup} (+${WARMUP_MS} ms), reps ${options.reps}, median reported; load average at start ${load()}`,
   );
-  const versions = [`tapegrad (workspace)`];
+  const versions = [
+    `tapegrad (workspace; wasm on ${tgThreads} thread${tgThreads === 1 ? '' : 's'})`,
+  ];
   if (tfjs) {
     versions.push(
       `tfjs-core ${tf.version_core} (prod mode), tfjs-backend-wasm ${versionOf('@tensorflow/tfjs-backend-wasm')} ` +

@@ -15,6 +15,7 @@ import { BackendError } from '@tapegrad/core';
 import {
   ARGC,
   ARGS_OFFSET,
+  BUSY,
   EXIT,
   FAILED,
   FN,
@@ -182,29 +183,39 @@ export class ThreadPool {
       w.args.set(call.args);
       w.ctl[FN] = index;
       w.ctl[ARGC] = call.args.length;
+      w.ctl[FAILED] = 0;
       Atomics.store(w.ctl, STATE, RUN);
       Atomics.notify(w.ctl, STATE);
       busy.push(w);
     }
+    let failed: string | null = null;
     try {
-      for (const call of mine) (this.local[call.fn] as (...args: number[]) => void)(...call.args);
+      for (const call of mine) this.runHere(call);
+      // A call no worker has claimed yet (descheduled on a busy machine) is taken back.
+      for (let i = 0; i < busy.length; i++) {
+        const w = busy[i]!;
+        if (Atomics.compareExchange(w.ctl, STATE, RUN, IDLE) === RUN) this.runHere(calls[i + 1]!);
+      }
     } finally {
-      this.wait(busy);
+      for (let i = 0; i < busy.length; i++) {
+        const w = busy[i]!;
+        this.waitUntilIdle(w);
+        if (w.ctl[FAILED] !== 0) failed = calls[i + 1]!.fn;
+      }
     }
-    const failed = busy.findIndex((w) => w.ctl[FAILED] !== 0);
-    if (failed >= 0) {
-      throw new BackendError(`wasm threads: ${calls[failed + 1]!.fn} failed in a worker`);
-    }
+    if (failed) throw new BackendError(`wasm threads: ${failed} failed in a worker`);
   }
 
-  /** Returns when the workers have finished their calls. */
-  private wait(busy: readonly PoolWorker[]): void {
-    for (const w of busy) {
-      if (this.canBlock) {
-        while (Atomics.load(w.ctl, STATE) === RUN) Atomics.wait(w.ctl, STATE, RUN);
-      } else {
-        while (Atomics.load(w.ctl, STATE) === RUN);
-      }
+  private runHere(call: KernelCall): void {
+    (this.local[call.fn] as (...args: number[]) => void)(...call.args);
+  }
+
+  /** Returns when the worker has finished its call (or was never given one). */
+  private waitUntilIdle(w: PoolWorker): void {
+    for (;;) {
+      const state = Atomics.load(w.ctl, STATE);
+      if (state !== RUN && state !== BUSY) return;
+      if (this.canBlock) Atomics.wait(w.ctl, STATE, state);
     }
   }
 

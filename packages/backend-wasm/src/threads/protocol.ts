@@ -3,7 +3,10 @@
  * 256-byte slot per worker in the shared wasm memory (allocated by the backend's heap, so
  * the TypeScript side owns it like every other byte of the layout).
  *
- *   i32[0]  state: STARTING → IDLE ⇄ RUN, then EXIT (written by the main thread to stop it)
+ *   i32[0]  state: STARTING → IDLE → RUN (posted) → BUSY (claimed by the worker) → IDLE …,
+ *           or RUN → IDLE when the main thread takes a call back that the worker has not
+ *           claimed yet (a worker descheduled on a busy machine never delays a kernel);
+ *           EXIT (written by the main thread) stops the worker
  *   i32[1]  index of the export to call (in the export-name list both sides share)
  *   i32[2]  number of arguments
  *   i32[3]  1 when the last call threw
@@ -22,12 +25,14 @@ export const IDLE = 0;
 export const RUN = 1;
 export const EXIT = 2;
 export const STARTING = 3;
+export const BUSY = 4;
 
 /**
  * The worker's program (Node `worker_threads` with `eval`, or a browser `Worker` from a
  * Blob URL). It instantiates the `worker` variant of the module (no data segments: the
  * main instance wrote them) on the shared memory, then serves calls until EXIT: it sleeps
- * in `Atomics.wait` while IDLE, runs the call, stores IDLE and wakes the main thread.
+ * in `Atomics.wait` while IDLE, claims a posted call (RUN → BUSY, unless the main thread
+ * took it back), runs it, stores IDLE and wakes the main thread.
  */
 export const WORKER_SOURCE = `'use strict';
 function serve(d) {
@@ -41,7 +46,7 @@ function serve(d) {
     Atomics.wait(ctl, ${STATE}, ${IDLE});
     const state = Atomics.load(ctl, ${STATE});
     if (state === ${EXIT}) return;
-    if (state !== ${RUN}) continue;
+    if (state !== ${RUN} || Atomics.compareExchange(ctl, ${STATE}, ${RUN}, ${BUSY}) !== ${RUN}) continue;
     try {
       fns[ctl[${FN}]](...args.subarray(0, ctl[${ARGC}]));
       ctl[${FAILED}] = 0;
