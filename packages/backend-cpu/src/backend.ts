@@ -11,7 +11,17 @@ import type {
 } from '@tapegrad/core';
 import { DTYPES, makeTypedArray, sizeFromShape } from '@tapegrad/core';
 
-/** A buffer on the CPU backend. */
+/**
+ * A buffer on the CPU backend.
+ *
+ * @example
+ * ```ts
+ * const backend = new CpuBackend();
+ * const handle = backend.write(new Int32Array([4, 5]), [2], 'int32');
+ * console.log(handle instanceof CpuData); // true
+ * console.log((handle as CpuData).values); // [4, 5]
+ * ```
+ */
 export class CpuData {
   constructor(readonly values: TypedArray) {}
 }
@@ -31,6 +41,14 @@ export interface CpuBackendOptions {
  * Freed buffers go to a pool keyed by type and length and are handed out again by
  * `alloc`: allocating a fresh multi-megabyte typed array per op, and collecting it later,
  * costs more than most kernels themselves.
+ *
+ * @example
+ * ```ts
+ * const backend = new CpuBackend();
+ * const handle = backend.write(new Float32Array([1, 2, 3]), [3], 'float32');
+ * console.log(backend.readSync(handle)); // [1, 2, 3]
+ * backend.free(handle);
+ * ```
  */
 export class CpuBackend implements Backend {
   readonly name = 'cpu';

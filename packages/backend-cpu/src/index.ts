@@ -14,7 +14,18 @@ export interface CpuOptions extends CpuBackendOptions {
   priority?: number;
 }
 
-/** The CPU backend plugin: `use(cpu())` or `createEngine({ backends: [cpu()] })`. */
+/**
+ * The CPU backend plugin: `use(cpu())` or `createEngine({ backends: [cpu()] })`.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, createTensor } from '@tapegrad/core';
+ * import { math } from '@tapegrad/ops-math';
+ * const engine = createEngine({ ops: [math], backends: [cpu({ poolBytes: 0 })] });
+ * createTensor(engine, [1, 2]).mul(3).print(); // [3, 6]
+ * console.log(engine.getBackend()); // 'cpu'
+ * ```
+ */
 export function cpu(options: CpuOptions = {}): BackendPlugin<CpuBackend> {
   return {
     kind: 'backend',

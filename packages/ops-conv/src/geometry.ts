@@ -185,6 +185,13 @@ function round(value: number, mode: DimRoundingMode | undefined): number {
  * Output size and padding of a window of `filterSize` (dilated by `dilations`) slid over
  * `inSize` with `strides` and `pad` (explicit padding in the channels-last layout).
  * Validates every argument and throws errors naming `op`.
+ *
+ * @example
+ * ```ts
+ * const g = computeGeometry('conv2d', [5, 5], [3, 3], [2, 2], [1, 1], 'same');
+ * console.log(g.outSize); // [3, 3]
+ * console.log(g.padBefore); // [1, 1]
+ * ```
  */
 export function computeGeometry(
   op: string,

@@ -4,6 +4,13 @@ import { sizeFromShape, stridesOf } from '@tapegrad/core';
 /**
  * Strides of `shape` as seen from a broadcast output of `outShape`:
  * 0 along broadcast (size-1 or missing) dimensions.
+ *
+ * @example
+ * ```ts
+ * // a [3] operand read along a [2, 3] output: the same row for both output rows
+ * console.log(broadcastStrides([3], [2, 3])); // [0, 1]
+ * console.log(broadcastStrides([2, 1], [2, 3])); // [1, 0]
+ * ```
  */
 export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   const strides = stridesOf(shape);
@@ -14,6 +21,17 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 /**
  * Calls `body(outIndex, aIndex, bIndex)` over a broadcast output, innermost dimension
  * in a tight loop. Shared by every broadcasting binary kernel.
+ *
+ * @example
+ * ```ts
+ * const a = [10, 20]; // shape [2, 1]
+ * const b = [1, 2, 3]; // shape [3]
+ * const out: number[] = [];
+ * forEachBroadcast([2, 1], [3], [2, 3], (o, ia, ib) => {
+ *   out[o] = a[ia]! + b[ib]!;
+ * });
+ * console.log(out); // [11, 12, 13, 21, 22, 23]
+ * ```
  */
 export function forEachBroadcast(
   aShape: Shape,
@@ -93,6 +111,17 @@ export function forEachBroadcast3(
  * Calls `row(outStart, aStart, bStart, length, aStep, bStep)` once per innermost row of a
  * broadcast output; each step is 1 (the operand runs along the row) or 0 (it is
  * broadcast). Kernels run a tight specialized loop per row instead of a call per element.
+ *
+ * @example
+ * ```ts
+ * const a = [10, 20]; // shape [2, 1]
+ * const b = [1, 2, 3]; // shape [3]
+ * const out: number[] = [];
+ * forEachBroadcastRow([2, 1], [3], [2, 3], (o, ia, ib, length, aStep, bStep) => {
+ *   for (let i = 0; i < length; i++) out[o + i] = a[ia + i * aStep]! + b[ib + i * bStep]!;
+ * });
+ * console.log(out); // [11, 12, 13, 21, 22, 23]
+ * ```
  */
 export function forEachBroadcastRow(
   aShape: Shape,

@@ -14,7 +14,14 @@ export const AvgPool3DOp: OpDef<PoolAttrs> = {
   ],
 };
 
-/** 3-D average pooling (tfjs's avgPool3d) over the real elements of each window. */
+/**
+ * 3-D average pooling (tfjs's avgPool3d) over the real elements of each window.
+ *
+ * @example
+ * ```ts
+ * avgPool3d(range(1, 9).reshape([1, 2, 2, 2, 1]), 2, 1, 'valid').print(); // [[[[[4.5]]]]]
+ * ```
+ */
 export function avgPool3d(
   x: Arg,
   filterSize: number | readonly [number, number, number] = [1, 1, 1],

@@ -18,6 +18,12 @@ export const AvgPoolOp: OpDef<PoolAttrs> = {
  * 2-D average pooling (tfjs's avgPool): x [batch, height, width, channels] (or without the
  * batch dimension). Each window is averaged over its real elements only ('same' padding
  * divides by the count of unpadded elements, as TensorFlow does).
+ *
+ * @example
+ * ```ts
+ * const x = range(1, 10).reshape([1, 3, 3, 1]);
+ * avgPool(x, 2, 1, 'valid').reshape([2, 2]).print(); // [[3, 4], [6, 7]]
+ * ```
  */
 export function avgPool(
   x: Arg,

@@ -18,6 +18,13 @@ import { prepareInput } from './conv-public.js';
  * 1-D convolution (tfjs's conv1d): x [batch, width, inChannels] (or [width, inChannels];
  * NCW with `dataFormat`), filter [filterWidth, inChannels, outChannels]. Runs as a conv2d
  * of height 1 (x and filter get a dimension of size 1; padding applies to the width only).
+ *
+ * @example
+ * ```ts
+ * const x = tensor([1, 2, 3, 4], [1, 4, 1]); // [batch, width, inChannels]
+ * const filter = tensor([1, 1], [2, 1, 1]); // [width, inChannels, outChannels]
+ * conv1d(x, filter, 1, 'valid').print(); // [[[3], [5], [7]]]
+ * ```
  */
 export function conv1d(
   x: Arg,

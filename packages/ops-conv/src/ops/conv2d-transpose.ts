@@ -12,6 +12,13 @@ import { convAttrs } from './conv-public.js';
  * filter [filterHeight, filterWidth, outDepth, inDepth], `outputShape` [batch, outHeight,
  * outWidth, outDepth] (or without the batch dimension): the shape of the conv2d input
  * whose output has x's shape with these strides and padding.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([2], [1, 1, 1, 1]);
+ * const filter = ones([2, 2, 1, 1]); // [height, width, outChannels, inChannels]
+ * conv2dTranspose(x, filter, [1, 2, 2, 1], 1, 'valid').reshape([2, 2]).print(); // [[2, 2], [2, 2]]
+ * ```
  */
 export function conv2dTranspose(
   x: Arg,

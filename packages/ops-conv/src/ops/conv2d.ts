@@ -22,6 +22,14 @@ export const Conv2DOp: OpDef<ConvAttrs> = {
  * dimension; NCHW with `dataFormat`), filter [filterHeight, filterWidth, inChannels, outChannels].
  * `pad` is 'valid', 'same', a number, or explicit [[0,0],[top,bottom],[left,right],[0,0]]
  * (in the data format's order); strides and dilations may not both exceed 1.
+ *
+ * @example
+ * ```ts
+ * const x = range(1, 10).reshape([1, 3, 3, 1]); // NHWC
+ * const filter = ones([2, 2, 1, 1]); // [height, width, inChannels, outChannels]
+ * conv2d(x, filter, 1, 'valid').reshape([2, 2]).print(); // [[12, 16], [24, 28]]
+ * conv2d(x, filter, 1, 'same').shape; // → [1, 3, 3, 1]
+ * ```
  */
 export function conv2d(
   x: Arg,

@@ -21,6 +21,12 @@ export const Conv3DOp: OpDef<ConvAttrs> = {
  * 3-D convolution (tfjs's conv3d): x [batch, depth, height, width, inChannels] (or without the
  * batch dimension; NCDHW with `dataFormat`), filter [filterDepth, filterHeight, filterWidth,
  * inChannels, outChannels]. `pad` is 'valid', 'same', a number or explicit padding.
+ *
+ * @example
+ * ```ts
+ * const x = range(1, 9).reshape([1, 2, 2, 2, 1]); // NDHWC
+ * conv3d(x, ones([2, 2, 2, 1, 1]), 1, 'valid').print(); // [[[[[36]]]]]
+ * ```
  */
 export function conv3d(
   x: Arg,

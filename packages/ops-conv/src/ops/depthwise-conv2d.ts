@@ -27,6 +27,13 @@ export const DepthwiseConv2DOp: OpDef<ConvAttrs> = {
  * its own `channelMultiplier` filters. x [batch, height, width, inChannels] (or NCHW, or
  * without the batch dimension), filter [filterHeight, filterWidth, inChannels,
  * channelMultiplier]; the output has inChannels·channelMultiplier channels.
+ *
+ * @example
+ * ```ts
+ * const x = range(1, 9).reshape([1, 2, 2, 2]); // two channels
+ * const filter = ones([2, 2, 2, 1]); // [height, width, inChannels, channelMultiplier]
+ * depthwiseConv2d(x, filter, 1, 'valid').print(); // [[[[16, 20]]]]
+ * ```
  */
 export function depthwiseConv2d(
   x: Arg,

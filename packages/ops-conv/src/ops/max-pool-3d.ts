@@ -13,7 +13,14 @@ export const MaxPool3DOp: OpDef<PoolAttrs> = {
   grad: (dy, { inputs: [x], attrs }) => [runPool('MaxPool3DGrad', [x!, dy], attrs)],
 };
 
-/** 3-D max pooling (tfjs's maxPool3d): x [batch, depth, height, width, channels] (NCDHW with `dataFormat`). */
+/**
+ * 3-D max pooling (tfjs's maxPool3d): x [batch, depth, height, width, channels] (NCDHW with `dataFormat`).
+ *
+ * @example
+ * ```ts
+ * maxPool3d(range(1, 9).reshape([1, 2, 2, 2, 1]), 2, 1, 'valid').print(); // [[[[[8]]]]]
+ * ```
+ */
 export function maxPool3d(
   x: Arg,
   filterSize: number | readonly [number, number, number] = [1, 1, 1],

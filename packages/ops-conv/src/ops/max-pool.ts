@@ -16,6 +16,12 @@ export const MaxPoolOp: OpDef<PoolAttrs> = {
 /**
  * 2-D max pooling (tfjs's maxPool): x [batch, height, width, channels] (or without the batch
  * dimension); `pad` 'valid', 'same', a number or explicit padding (padding never wins the max).
+ *
+ * @example
+ * ```ts
+ * const x = range(1, 10).reshape([1, 3, 3, 1]);
+ * maxPool(x, 2, 1, 'valid').reshape([2, 2]).print(); // [[5, 6], [8, 9]]
+ * ```
  */
 export function maxPool(
   x: Arg,

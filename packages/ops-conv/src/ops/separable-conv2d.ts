@@ -10,6 +10,14 @@ import { convAttrs, prepareInput } from './conv-public.js';
  * Separable 2-D convolution (tfjs's separableConv2d): a depthwise convolution with
  * `depthwiseFilter` [filterHeight, filterWidth, inChannels, channelMultiplier] followed by a
  * 1×1 convolution with `pointwiseFilter` [1, 1, inChannels·channelMultiplier, outChannels].
+ *
+ * @example
+ * ```ts
+ * const x = range(1, 9).reshape([1, 2, 2, 2]);
+ * const depthwise = ones([2, 2, 2, 1]); // per-channel sums: 16 and 20
+ * const pointwise = tensor([1, -1], [1, 1, 2, 1]); // then 16 - 20
+ * separableConv2d(x, depthwise, pointwise, 1, 'valid').print(); // [[[[-4]]]]
+ * ```
  */
 export function separableConv2d(
   x: Arg,
