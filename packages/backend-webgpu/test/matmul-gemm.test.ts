@@ -47,13 +47,14 @@ function expectNear(got: ArrayLike<number>, want: readonly number[], k: number):
 
 await withWebGPU('webgpu register-blocked GEMM', () => {
   describe('webgpu BatchMatMul: register-blocked tiles, 4×4 per invocation', () => {
-    // Sizes that are not multiples of the tiles (64×64, or 256×16 when N ≤ 16) nor of the K
-    // steps (16, 8), and larger than one tile.
+    // Sizes that are not multiples of the tiles (64×64; 256×16 when N ≤ 16; 16×256 when
+    // M ≤ 16 < N) nor of the K steps (16, 8), and larger than one tile.
     for (const [m, n, k] of [
       [1, 1, 1],
       [67, 5, 33],
       [300, 16, 21],
       [3, 70, 17],
+      [16, 300, 9],
       [65, 66, 130],
     ] as const) {
       for (const tA of [false, true]) {

@@ -19,6 +19,8 @@ interface TileShape {
 const SQUARE: TileShape = { name: 'sq', wm: 16, wn: 16, tk: 16 };
 /** 256×16 tiles for N ≤ 16 (convolutions with few channels), so that columns are not wasted. */
 const TALL: TileShape = { name: 'tall', wm: 64, wn: 4, tk: 8 };
+/** 16×256 tiles for M ≤ 16 < N (a few rows: small batches, filter gradients of few taps). */
+const WIDE: TileShape = { name: 'wide', wm: 4, wn: 64, tk: 8 };
 const THREADS = 256;
 /** Most workgroups per grid dimension (WebGPU's default maxComputeWorkgroupsPerDimension). */
 const MAX_GROUPS = 65535;
@@ -42,7 +44,7 @@ export interface GemmSpec {
 function gemmWgsl(t: string, s: TileShape): string {
   const tm = 4 * s.wm;
   const tn = 4 * s.wn;
-  const aLoads = (s.tk * tm) / THREADS;
+  const aLoads = Math.ceil((s.tk * tm) / THREADS);
   const bLoads = Math.ceil((s.tk * tn) / THREADS);
   const rowStep = THREADS / s.tk;
   return `
@@ -60,9 +62,11 @@ function gemmWgsl(t: string, s: TileShape): string {
     // Stage A as As[k][m] and B as Bs[k][n] (zeros outside the matrices).
     for (var q = 0u; q < ${aLoads}u; q = q + 1u) {
       let am = lid / ${s.tk}u + ${rowStep}u * q;
-      var va = ${t}(0);
-      if (row0 + am < M && k0 + ak < K) { va = load_a(arows[q], k0 + ak); }
-      As[ak * ${tm}u + am] = va;
+      if (am < ${tm}u) {
+        var va = ${t}(0);
+        if (row0 + am < M && k0 + ak < K) { va = load_a(arows[q], k0 + ak); }
+        As[ak * ${tm}u + am] = va;
+      }
     }
     for (var q = 0u; q < ${bLoads}u; q = q + 1u) {
       let e = lid + ${THREADS}u * q;
@@ -108,7 +112,7 @@ function gemmWgsl(t: string, s: TileShape): string {
  *
  * a_row and b_col run once per invocation (an implicit GEMM decomposes its row index there,
  * not per load). `params` start with M, N, K; the helpers read their own words after those.
- * Tiles are 64×64 (256×16 when N ≤ 16), 4×4 outputs per invocation accumulated in registers.
+ * Tiles are 64×64 (256×16 when N ≤ 16, 16×256 when M ≤ 16 < N), 4×4 outputs per invocation accumulated in registers.
  */
 export function runGemm(
   backend: WebGPUBackend,
@@ -119,7 +123,7 @@ export function runGemm(
   batch = 1,
 ): void {
   const [m, n] = params as [number, number];
-  const shape = n <= 4 * TALL.wn ? TALL : SQUARE;
+  const shape = n <= 4 * TALL.wn ? TALL : m <= 4 * WIDE.wm ? WIDE : SQUARE;
   const tm = 4 * shape.wm;
   const tn = 4 * shape.wn;
   const groups: [number, number, number] = [Math.ceil(n / tn), Math.ceil(m / tm), batch];
