@@ -8,12 +8,14 @@ import { cpu } from '@tapegrad/backend-cpu';
 import { conv } from '@tapegrad/ops-conv';
 import { math } from '@tapegrad/ops-math';
 import { expect } from 'vitest';
+import type { WasmOptions } from '../src/index.js';
 import { wasm } from '../src/index.js';
 
-export async function wasmEngine(): Promise<Engine> {
+/** A wasm engine (cpu registered too); `threadGrain: 0` splits every kernel that can split. */
+export async function wasmEngine(options: WasmOptions = {}): Promise<Engine> {
   const engine = createEngine({
     ops: [math, conv],
-    backends: [wasm(), cpu()],
+    backends: [wasm(options), cpu()],
     flags: { fallback: 'silent' },
   });
   await engine.setBackend('wasm');

@@ -30,8 +30,10 @@ const DEPTHWISE_OPS = [
 ];
 
 let engine: Engine;
+let twoThreads: Engine;
 beforeAll(async () => {
   engine = await wasmEngine();
+  twoThreads = await wasmEngine({ threads: 2, threadGrain: 0 });
 });
 
 /** Values from a small set, so windows have ties (max pooling must keep the first maximum). */
@@ -92,17 +94,21 @@ const POOL_2D_CASES: [string, number[], Record<string, unknown>][] = [
 ];
 
 describe.each(POOL_2D_CASES)('2-D pooling: %s', (_, xShape, attrs) => {
-  it('MaxPool, AvgPool and their gradients match the CPU backend bit for bit', () => {
-    const x = { shape: xShape, values: tied(sizeOf(xShape), 3) };
-    const yShape = outShape('MaxPool', [x], attrs);
-    const dy = { shape: yShape };
-    const g = { shape: xShape };
-    expectSame(engine, 'MaxPool', [x], attrs);
-    expectSame(engine, 'AvgPool', [{ shape: xShape }], attrs);
-    expectSame(engine, 'MaxPoolGrad', [x, dy], attrs);
-    expectSame(engine, 'MaxPoolGradGrad', [x, g], attrs);
-    expectSame(engine, 'AvgPoolGrad', [dy], { ...attrs, inputShape: xShape });
-  });
+  it.each([1, 2])(
+    'MaxPool, AvgPool and their gradients match the CPU backend bit for bit (%i threads)',
+    (threads) => {
+      const e = threads === 1 ? engine : twoThreads;
+      const x = { shape: xShape, values: tied(sizeOf(xShape), 3) };
+      const yShape = outShape('MaxPool', [x], attrs);
+      const dy = { shape: yShape };
+      const g = { shape: xShape };
+      expectSame(e, 'MaxPool', [x], attrs);
+      expectSame(e, 'AvgPool', [{ shape: xShape }], attrs);
+      expectSame(e, 'MaxPoolGrad', [x, dy], attrs);
+      expectSame(e, 'MaxPoolGradGrad', [x, g], attrs);
+      expectSame(e, 'AvgPoolGrad', [dy], { ...attrs, inputShape: xShape });
+    },
+  );
 });
 
 const POOL_3D_CASES: [string, number[], Record<string, unknown>][] = [
@@ -119,15 +125,19 @@ const POOL_3D_CASES: [string, number[], Record<string, unknown>][] = [
 ];
 
 describe.each(POOL_3D_CASES)('3-D pooling: %s', (_, xShape, attrs) => {
-  it('MaxPool3D, AvgPool3D and their gradients match the CPU backend bit for bit', () => {
-    const x = { shape: xShape, values: tied(sizeOf(xShape), 5) };
-    const dy = { shape: outShape('MaxPool3D', [x], attrs) };
-    expectSame(engine, 'MaxPool3D', [x], attrs);
-    expectSame(engine, 'AvgPool3D', [{ shape: xShape }], attrs);
-    expectSame(engine, 'MaxPool3DGrad', [x, dy], attrs);
-    expectSame(engine, 'MaxPool3DGradGrad', [x, { shape: xShape }], attrs);
-    expectSame(engine, 'AvgPool3DGrad', [dy], { ...attrs, inputShape: xShape });
-  });
+  it.each([1, 2])(
+    'MaxPool3D, AvgPool3D and their gradients match the CPU backend bit for bit (%i threads)',
+    (threads) => {
+      const e = threads === 1 ? engine : twoThreads;
+      const x = { shape: xShape, values: tied(sizeOf(xShape), 5) };
+      const dy = { shape: outShape('MaxPool3D', [x], attrs) };
+      expectSame(e, 'MaxPool3D', [x], attrs);
+      expectSame(e, 'AvgPool3D', [{ shape: xShape }], attrs);
+      expectSame(e, 'MaxPool3DGrad', [x, dy], attrs);
+      expectSame(e, 'MaxPool3DGradGrad', [x, { shape: xShape }], attrs);
+      expectSame(e, 'AvgPool3DGrad', [dy], { ...attrs, inputShape: xShape });
+    },
+  );
 });
 
 it('max pooling keeps NaN only where it comes first in the window, as the CPU backend', () => {
@@ -135,6 +145,21 @@ it('max pooling keeps NaN only where it comes first in the window, as the CPU ba
   const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
   expectSame(engine, 'MaxPool', [{ shape: [1, 4, 4, 1], values }], attrs);
   expectSame(engine, 'MaxPool', [{ shape: [1, 2, 2, 4], values }], attrs);
+});
+
+it('windows over an empty input (explicit padding) give zeros, as on the CPU backend', () => {
+  const attrs = {
+    filterSize: [2, 2],
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [2, 1],
+      [1, 2],
+      [0, 0],
+    ],
+  };
+  expectSame(engine, 'MaxPool', [{ shape: [2, 0, 0, 3] }], attrs);
+  expectSame(engine, 'AvgPool', [{ shape: [2, 0, 0, 3] }], attrs);
 });
 
 it('pooling of an empty batch', () => {
@@ -203,6 +228,22 @@ describe.each(DEPTHWISE_CASES)('depthwise: %s', (_, xShape, fShape, attrs) => {
     expectSame(engine, 'DepthwiseConv2DBackpropFilter', [x, { shape: yShape }], {
       ...attrs,
       filterShape: fShape,
+    });
+  });
+
+  it('forward and input gradient: bit-identical on 1 and 2 threads', () => {
+    const x = { shape: xShape };
+    const f = { shape: fShape };
+    const yShape = outShape('DepthwiseConv2D', [x, f], attrs);
+    const sameOnThreads = (op: string, inputs: InputSpec[], opAttrs: Record<string, unknown>) => {
+      const one = runBoth(engine, op, inputs, opAttrs).wasm[0]!;
+      const two = runBoth(twoThreads, op, inputs, opAttrs).wasm[0]!;
+      expect(Array.from(two.values)).toEqual(Array.from(one.values));
+    };
+    sameOnThreads('DepthwiseConv2D', [x, f], attrs);
+    sameOnThreads('DepthwiseConv2DBackpropInput', [{ shape: yShape }, f], {
+      ...attrs,
+      inputShape: xShape,
     });
   });
 });

@@ -1,7 +1,10 @@
 /**
  * DepthwiseConv2D and its input/filter backprops in wasm (assembly/depthwise.ts), float32,
  * f32x4 over channels (multiplier 1) or over the multiplier axis, every padding, stride,
- * dilation and channel multiplier the ops accept. float64 runs the CPU kernels.
+ * dilation and channel multiplier the ops accept. The forward pass and the input gradient
+ * split by images among the backend's threads (bit-identical to one thread); the filter
+ * gradient, one float64 sum over every image in the CPU backend's order, runs on one.
+ * float64 runs the CPU kernels.
  */
 import type { Kernel } from '@tapegrad/core';
 import { sizeFromShape } from '@tapegrad/core';
@@ -15,27 +18,30 @@ import type { WasmKernel } from '../backend.js';
 import { float32Or, hosted } from './hosted.js';
 import { zeroedOutput } from './layout.js';
 import { shapeExports } from './shape-exports.js';
-import { placeWindow, windowGeometry } from './window.js';
+import { imageSizes, runWindowParts, windowGeometry, windowParts } from './window.js';
 
 /** Workspace slot of the filter gradient's float64 accumulators. */
 const ACC_SLOT = 15;
 
+/** Output elements times filter taps of one image. */
+function workPerImage(geo: readonly number[], m: number): number {
+  return imageSizes(geo, geo[4]! * m).y * geo[9]! * geo[10]!;
+}
+
 const forward: WasmKernel<ConvAttrs> = ({ inputs: [x, f], attrs, outputs: [spec], backend }) => {
-  const w = placeWindow(
-    backend,
-    windowGeometry('depthwiseConv2d', x!.shape, f!.shape.slice(0, 2), attrs),
-  );
+  const geo = windowGeometry('depthwiseConv2d', x!.shape, f!.shape.slice(0, 2), attrs);
+  const m = f!.shape[3]!;
   // Every output element is written (an empty window gives 0).
   const out = backend.output(spec!);
-  if (sizeFromShape(spec!.shape) > 0)
-    shapeExports(backend).depthwiseForward(
-      backend.ptr(x!),
-      backend.ptr(f!),
-      backend.ptr(out),
-      w.geo,
-      f!.shape[3]!,
-      w.taps,
-    );
+  if (sizeFromShape(spec!.shape) === 0) return out;
+  const size = imageSizes(geo, geo[4]! * m);
+  const px = backend.ptr(x!);
+  const pf = backend.ptr(f!);
+  const py = backend.ptr(out);
+  runWindowParts(backend, geo, workPerImage(geo, m), (p) => ({
+    fn: 'depthwiseForward',
+    args: [px + 4 * p.img0 * size.x, pf, py + 4 * p.img0 * size.y, p.geo, m, p.taps],
+  }));
   return out;
 };
 
@@ -45,20 +51,23 @@ const backpropInput: WasmKernel<ConvBackpropInputAttrs> = ({
   outputs: [spec],
   backend,
 }) => {
-  const w = placeWindow(
-    backend,
-    windowGeometry('depthwiseConv2DBackpropInput', attrs.inputShape, f!.shape.slice(0, 2), attrs),
+  const geo = windowGeometry(
+    'depthwiseConv2DBackpropInput',
+    attrs.inputShape,
+    f!.shape.slice(0, 2),
+    attrs,
   );
+  const m = f!.shape[3]!;
   const dx = zeroedOutput(backend, spec!);
-  if (sizeFromShape(dy!.shape) > 0 && sizeFromShape(spec!.shape) > 0)
-    shapeExports(backend).depthwiseBackpropInput(
-      backend.ptr(dy!),
-      backend.ptr(f!),
-      backend.ptr(dx),
-      w.geo,
-      f!.shape[3]!,
-      w.taps,
-    );
+  if (sizeFromShape(dy!.shape) === 0 || sizeFromShape(spec!.shape) === 0) return dx;
+  const size = imageSizes(geo, geo[4]! * m);
+  const pdy = backend.ptr(dy!);
+  const pf = backend.ptr(f!);
+  const pdx = backend.ptr(dx);
+  runWindowParts(backend, geo, workPerImage(geo, m), (p) => ({
+    fn: 'depthwiseBackpropInput',
+    args: [pdy + 4 * p.img0 * size.y, pf, pdx + 4 * p.img0 * size.x, p.geo, m, p.taps],
+  }));
   return dx;
 };
 
@@ -68,23 +77,26 @@ const backpropFilter: WasmKernel<ConvBackpropFilterAttrs> = ({
   outputs: [spec],
   backend,
 }) => {
-  const w = placeWindow(
-    backend,
-    windowGeometry('depthwiseConv2DBackpropFilter', x!.shape, attrs.filterShape.slice(0, 2), attrs),
+  const geo = windowGeometry(
+    'depthwiseConv2DBackpropFilter',
+    x!.shape,
+    attrs.filterShape.slice(0, 2),
+    attrs,
   );
   const size = sizeFromShape(spec!.shape);
   if (size === 0 || sizeFromShape(dy!.shape) === 0) return zeroedOutput(backend, spec!);
   const dw = backend.output(spec!);
   const acc = backend.workspace(ACC_SLOT, 8 * size);
+  const [whole] = windowParts(backend, geo, 0);
   shapeExports(backend).fillElements(acc, size, 8, 0, 0);
   shapeExports(backend).depthwiseBackpropFilter(
     backend.ptr(x!),
     backend.ptr(dy!),
     acc,
     backend.ptr(dw),
-    w.geo,
+    whole!.geo,
     attrs.filterShape[3]!,
-    w.taps,
+    whole!.taps,
   );
   return dw;
 };

@@ -8,7 +8,7 @@
 import type { Shape } from '@tapegrad/core';
 import type { DimRoundingMode, PadSpec } from '@tapegrad/ops-conv';
 import { computeGeometry } from '@tapegrad/ops-conv';
-import type { WasmBackend } from '../backend.js';
+import type { KernelCall, WasmBackend } from '../backend.js';
 
 /** Workspace slots of the geometry record and of the tap list. */
 const GEO_SLOT = 13;
@@ -56,13 +56,61 @@ export function windowGeometry(
   ];
 }
 
-/** Pointers of a geometry record and of a tap list for its windows, in workspaces. */
-export function placeWindow(
+/** Least window work (output elements × taps) worth a thread of its own (~30 µs). */
+const MIN_WORK_PER_PART = 1 << 17;
+
+/** One part of a window kernel split among threads: images [img0, img0 + images). */
+export interface WindowPart {
+  img0: number;
+  /** Pointer of this part's geometry record (n = its images). */
+  geo: number;
+  /** Pointer of this part's tap list. */
+  taps: number;
+}
+
+/**
+ * Splits a window op by images among the backend's threads: windows of different images
+ * never overlap, so the parts write disjoint outputs and every element is computed exactly
+ * as on one thread (bit-identical results). Each part gets its own geometry record and tap
+ * list; one part when threads are off or the work is small.
+ */
+export function windowParts(
   backend: WasmBackend,
   geo: readonly number[],
-): { geo: number; taps: number; positions: number } {
-  const ptr = backend.workspace(GEO_SLOT, 4 * geo.length);
-  const taps = backend.workspace(TAPS_SLOT, 8 * Math.max(1, geo[8]! * geo[9]! * geo[10]!));
-  backend.heap.i32.set(geo, ptr / 4);
-  return { geo: ptr, taps, positions: geo[0]! * geo[5]! * geo[6]! * geo[7]! };
+  workPerImage: number,
+): WindowPart[] {
+  const n = geo[0]!;
+  const step = Math.ceil(n / backend.partsFor(n * workPerImage, MIN_WORK_PER_PART));
+  const count = Math.max(1, Math.ceil(n / step));
+  const tapBytes = 8 * Math.max(1, geo[8]! * geo[9]! * geo[10]!);
+  const parts: WindowPart[] = [];
+  for (let i = 0, img0 = 0; i < count; i++, img0 += step) {
+    const record = [Math.max(0, Math.min(step, n - img0)), ...geo.slice(1)];
+    const ptr = backend.workspace(GEO_SLOT, 4 * record.length, i);
+    const taps = backend.workspace(TAPS_SLOT, tapBytes, i);
+    backend.heap.i32.set(record, ptr / 4);
+    parts.push({ img0, geo: ptr, taps });
+  }
+  return parts;
+}
+
+/** Elements of one image of the window op's input (`x`) and output (`y`, `channelsOut` per position). */
+export function imageSizes(
+  geo: readonly number[],
+  channelsOut = geo[4]!,
+): { x: number; y: number } {
+  return {
+    x: geo[1]! * geo[2]! * geo[3]! * geo[4]!,
+    y: geo[5]! * geo[6]! * geo[7]! * channelsOut,
+  };
+}
+
+/** Runs one kernel call per part (see windowParts), on the backend's threads. */
+export function runWindowParts(
+  backend: WasmBackend,
+  geo: readonly number[],
+  workPerImage: number,
+  call: (part: WindowPart) => KernelCall,
+): void {
+  backend.parallel(windowParts(backend, geo, workPerImage).map(call));
 }
