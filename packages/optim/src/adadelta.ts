@@ -8,6 +8,14 @@ import { assertBeta } from './validate.js';
 /**
  * Adadelta (torch.optim.Adadelta): s ← ρ·s + (1−ρ)·g²; Δ ← √(u + ε)/√(s + ε)·g;
  * u ← ρ·u + (1−ρ)·Δ²; p ← p − lr·Δ.
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([1, 2]));
+ * const opt = new AdadeltaOptimizer(1, 0.95, 1e-6);
+ * opt.minimize(() => w.square().sum(), false, [w]);
+ * w.print(); // [0.9955, 1.9955]
+ * ```
  */
 export class AdadeltaOptimizer extends Optimizer {
   constructor(

@@ -4,7 +4,17 @@ import { add, div, mul, sqrt, square, sub } from '@tapegrad/ops-math';
 import type { LearningRate } from './optimizer.js';
 import { Optimizer } from './optimizer.js';
 
-/** Adagrad (torch.optim.Adagrad): s ← s + g²; p ← p − lr·g / (√s + ε); s starts at `initialAccumulatorValue`. */
+/**
+ * Adagrad (torch.optim.Adagrad): s ← s + g²; p ← p − lr·g / (√s + ε); s starts at `initialAccumulatorValue`.
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([1, 2]));
+ * const opt = new AdagradOptimizer(0.1, 0); // accumulator starts at 0: the first step is lr · sign(grad)
+ * opt.minimize(() => w.square().sum(), false, [w]);
+ * w.print(); // [0.9, 1.9]
+ * ```
+ */
 export class AdagradOptimizer extends Optimizer {
   constructor(
     learningRate: LearningRate,

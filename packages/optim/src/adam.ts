@@ -8,6 +8,14 @@ import { assertBeta } from './validate.js';
 /**
  * Adam (torch.optim.Adam): m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
  * p ← p − lr·(m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + ε).
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([1, 2]));
+ * const opt = new AdamOptimizer(0.1);
+ * opt.minimize(() => w.square().sum(), false, [w]); // the first step moves each weight by lr
+ * w.print(); // [0.9, 1.9]
+ * ```
  */
 export class AdamOptimizer extends Optimizer {
   constructor(

@@ -8,6 +8,14 @@ import { assertBeta } from './validate.js';
 /**
  * Adamax (torch.optim.Adamax): m ← β1·m + (1−β1)·g; u ← max(β2·u, |g| + ε);
  * p ← p − lr/(1−β1ᵗ)·m/u.
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([1, 2]));
+ * const opt = new AdamaxOptimizer(0.1);
+ * opt.minimize(() => w.square().sum(), false, [w]);
+ * w.print(); // [0.9, 1.9]
+ * ```
  */
 export class AdamaxOptimizer extends Optimizer {
   constructor(

@@ -4,7 +4,17 @@ import { mul } from '@tapegrad/ops-math';
 import { AdamOptimizer } from './adam.js';
 import type { LearningRate } from './optimizer.js';
 
-/** AdamW (torch.optim.AdamW): decoupled weight decay p ← p·(1 − lr·λ), then the Adam step. */
+/**
+ * AdamW (torch.optim.AdamW): decoupled weight decay p ← p·(1 − lr·λ), then the Adam step.
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([1, 2]));
+ * const opt = new AdamWOptimizer(0.1, 0.9, 0.999, 1e-8, 0.01); // decoupled weight decay 0.01
+ * opt.minimize(() => w.square().sum(), false, [w]); // w·(1 - 0.1·0.01) - 0.1
+ * w.print(); // [0.899, 1.898]
+ * ```
+ */
 export class AdamWOptimizer extends AdamOptimizer {
   constructor(
     learningRate: LearningRate = 0.001,

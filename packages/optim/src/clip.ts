@@ -23,14 +23,31 @@ function assertPositive(op: string, name: string, value: number): void {
     throw new ArgumentError(`${op}: ${name} must be a positive number, got ${value}`);
 }
 
-/** Clips every gradient elementwise to [min, max]; keeps the list/record structure. */
+/**
+ * Clips every gradient elementwise to [min, max]; keeps the list/record structure.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = clipGradsByValue([tensor([-3, 0.5]), tensor([2])], -1, 1);
+ * a!.print(); // [-1, 0.5]
+ * b!.print(); // [1]
+ * ```
+ */
 export function clipGradsByValue<G extends GradientSet>(grads: G, min: number, max: number): G {
   if (!(min <= max))
     throw new ArgumentError(`clipByValue: min (${min}) must not exceed max (${max})`);
   return mapGrads(grads, (t) => clipByValue(t, min, max));
 }
 
-/** TF's clip_by_norm: t · clipNorm / max(‖t‖₂, clipNorm) (unchanged when the norm is within bounds). */
+/**
+ * TF's clip_by_norm: t · clipNorm / max(‖t‖₂, clipNorm) (unchanged when the norm is within bounds).
+ *
+ * @example
+ * ```ts
+ * clipByNorm(tensor([3, 4]), 1).print(); // [0.6, 0.8]
+ * clipByNorm(tensor([0.3, 0.4]), 1).print(); // [0.3, 0.4]
+ * ```
+ */
 export function clipByNorm(t: Tensor, clipNorm: number): Tensor {
   assertPositive('clipByNorm', 'clipNorm', clipNorm);
   return t.engine.tidy(() => {
@@ -42,6 +59,13 @@ export function clipByNorm(t: Tensor, clipNorm: number): Tensor {
 /**
  * TF's clip_by_global_norm: scales all gradients by clipNorm / max(globalNorm, clipNorm),
  * where globalNorm = √(Σ ‖gᵢ‖²). Returns [clipped, globalNorm].
+ *
+ * @example
+ * ```ts
+ * const [clipped, norm] = clipByGlobalNorm({ w: tensor([3]), b: tensor([4]) }, 1);
+ * norm.print(); // 5
+ * clipped.w!.print(); // [0.6]
+ * ```
  */
 export function clipByGlobalNorm<G extends GradientSet>(grads: G, clipNorm: number): [G, Tensor] {
   assertPositive('clipByGlobalNorm', 'clipNorm', clipNorm);

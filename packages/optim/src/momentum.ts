@@ -7,6 +7,14 @@ import { Optimizer } from './optimizer.js';
 /**
  * SGD with momentum (torch.optim.SGD, dampening 0): b ← μ·b + g;
  * p ← p − lr·b, or with Nesterov p ← p − lr·(g + μ·b).
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([1, 2]));
+ * const opt = new MomentumOptimizer(0.1, 0.9);
+ * for (let i = 0; i < 2; i++) opt.minimize(() => w.square().sum(), false, [w]);
+ * w.print(); // [0.46, 0.92]
+ * ```
  */
 export class MomentumOptimizer extends Optimizer {
   constructor(

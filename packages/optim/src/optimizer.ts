@@ -24,6 +24,20 @@ export interface NamedTensor {
  *
  * Two ways to use one: tfjs style, `opt.minimize(() => loss)`; or PyTorch style,
  * `loss.backward(); opt.step(); opt.zeroGrad()` on the variables' `.grad`.
+ *
+ * @example
+ * ```ts
+ * // PyTorch style: backward fills .grad, step() applies it, zeroGrad() clears it
+ * const w = variable(tensor([1, 2]));
+ * const opt: Optimizer = new SGDOptimizer(0.1);
+ * tidy(() => w.square().sum().backward()); // grad 2w = [2, 4]
+ * opt.step([w]);
+ * opt.zeroGrad([w]);
+ * w.print(); // [0.8, 1.6]
+ * // tfjs style: minimize(f) does the same in one call
+ * opt.minimize(() => w.square().sum(), false, [w]);
+ * w.print(); // [0.64, 1.28]
+ * ```
  */
 export abstract class Optimizer {
   /** Number of updates applied so far (t in the bias corrections). */

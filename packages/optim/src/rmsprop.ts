@@ -9,6 +9,14 @@ import { assertBeta } from './validate.js';
  * RMSprop (torch.optim.RMSprop, with tfjs's argument order): s ← ρ·s + (1−ρ)·g²;
  * centered: ḡ ← ρ·ḡ + (1−ρ)·g and the denominator is √(s − ḡ²) + ε, else √s + ε;
  * with momentum μ: b ← μ·b + g/denominator, p ← p − lr·b; without: p ← p − lr·g/denominator.
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([1, 2]));
+ * const opt = new RMSPropOptimizer(0.01, 0.9); // w -= 0.01 · g / √(0.1 · g²)
+ * opt.minimize(() => w.square().sum(), false, [w]);
+ * w.print(); // [0.9684, 1.9684]
+ * ```
  */
 export class RMSPropOptimizer extends Optimizer {
   constructor(
