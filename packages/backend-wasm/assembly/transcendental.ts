@@ -53,77 +53,15 @@ function splat(v: f64): v128 {
   return f64x2.splat(v);
 }
 
-/**
- * e^x in double for two lanes: x = n·ln2 + r with |r| ≤ ln2/2, e^r by its Taylor series
- * to r⁷ (relative error < 6e-9, a tenth of float32's rounding), times 2^n built from its
- * exponent bits. NaN propagates through min/max.
- */
-function exp2(x: v128): v128 {
-  x = f64x2.min(f64x2.max(x, splat(EXP_MIN)), splat(EXP_MAX));
-  const n = f64x2.nearest(f64x2.mul(x, splat(LOG2E)));
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, splat(LN2_HI))), f64x2.mul(n, splat(LN2_LO)));
-  let p = f64x2.mul(r, splat(1.0 / 5040));
-  p = f64x2.mul(r, f64x2.add(splat(1.0 / 720), p));
-  p = f64x2.mul(r, f64x2.add(splat(1.0 / 120), p));
-  p = f64x2.mul(r, f64x2.add(splat(1.0 / 24), p));
-  p = f64x2.mul(r, f64x2.add(splat(1.0 / 6), p));
-  p = f64x2.mul(r, f64x2.add(splat(0.5), p));
-  p = f64x2.mul(r, f64x2.add(splat(1), p));
-  p = f64x2.add(splat(1), p);
-  // n ∈ [-174, 1023]: n + 1023 fits the 11 exponent bits.
-  const scale = i64x2.shl(f64x2.add(n, splat(EXPONENT_SHIFTER)), 52);
-  return f64x2.mul(p, scale);
-}
-
 const SQRT2: f64 = 1.4142135623730951;
 const MANTISSA_BITS: i64 = 0x000fffffffffffff;
 const ONE_BITS: i64 = 0x3ff0000000000000;
 /** Bits of 2^52: OR-ing a small integer k into them gives the double 2^52 + k. */
 const TWO52_BITS: i64 = 0x4330000000000000;
 
-/**
- * ln x in double for two lanes of positive normal doubles (promoted float32 values):
- * x = 2^e·m with m ∈ [√½, √2), ln m = 2·atanh(f), f = (m−1)/(m+1), |f| ≤ 0.1716, by its
- * series to f¹³ (relative error < 2e-12). Zero, negative, infinite and NaN lanes are
- * patched by `log2Special`.
- */
-function log2Finite(x: v128): v128 {
-  const biased = i64x2.shr_u(x, 52);
-  let m = v128.or(v128.and(x, i64x2.splat(MANTISSA_BITS)), i64x2.splat(ONE_BITS));
-  let e = f64x2.sub(v128.or(biased, i64x2.splat(TWO52_BITS)), splat(4503599627370496.0 + 1023));
-  const big = f64x2.gt(m, splat(SQRT2));
-  m = v128.bitselect(f64x2.mul(m, splat(0.5)), m, big);
-  e = v128.bitselect(f64x2.add(e, splat(1)), e, big);
-  const f = f64x2.div(f64x2.sub(m, splat(1)), f64x2.add(m, splat(1)));
-  const s = f64x2.mul(f, f);
-  let q = f64x2.mul(s, splat(1.0 / 13));
-  q = f64x2.mul(s, f64x2.add(splat(1.0 / 11), q));
-  q = f64x2.mul(s, f64x2.add(splat(1.0 / 9), q));
-  q = f64x2.mul(s, f64x2.add(splat(1.0 / 7), q));
-  q = f64x2.mul(s, f64x2.add(splat(1.0 / 5), q));
-  q = f64x2.mul(s, f64x2.add(splat(1.0 / 3), q));
-  const lnm = f64x2.mul(f64x2.add(f, f), f64x2.add(splat(1), q));
-  return f64x2.add(f64x2.mul(e, splat(LN2_HI)), f64x2.add(lnm, f64x2.mul(e, splat(LN2_LO))));
-}
-
-/** ln x for any doubles: ln 0 = -∞, ln of a negative or NaN is NaN, ln ∞ = ∞. */
-function log2(x: v128): v128 {
-  let r = log2Finite(x);
-  r = v128.bitselect(splat(-Infinity), r, f64x2.eq(x, splat(0)));
-  r = v128.bitselect(splat(Infinity), r, f64x2.eq(x, splat(Infinity)));
-  return v128.bitselect(splat(NaN), r, v128.not(f64x2.ge(x, splat(0))));
-}
-
 /** |x| for two doubles. */
 function abs2(x: v128): v128 {
   return f64x2.abs(x);
-}
-
-/** c[0] + t·(c[1] + t·(…)) for two lanes. */
-function horner2(c: StaticArray<f64>, t: v128): v128 {
-  let p = splat(unchecked(c[c.length - 1]));
-  for (let k = c.length - 2; k >= 0; k--) p = f64x2.add(splat(unchecked(c[k])), f64x2.mul(t, p));
-  return p;
 }
 
 /** Taylor coefficients 1/(k+1)! of (e^x − 1)/x, k = 0…10: truncation below 1e-12 relative for |x| < ln2/2. */
@@ -141,52 +79,6 @@ const EXPM1_SERIES: StaticArray<f64> = [
   1.0 / 39916800,
 ];
 
-/** e^x − 1: a Taylor series near 0 (where e^x − 1 cancels), e^x − 1 beyond. */
-function expm12(x: v128): v128 {
-  const small = f64x2.mul(x, horner2(EXPM1_SERIES, x));
-  const large = f64x2.sub(exp2(x), splat(1));
-  return v128.bitselect(small, large, f64x2.lt(abs2(x), splat(0.34657359027997264)));
-}
-
-/**
- * ln(1 + x) = ln(u)·x/(u − 1) with u = 1 + x rounded (Kahan: the factor corrects the
- * rounding of u); x itself where u rounds to 1, ∞ at ∞.
- */
-function log1p2(x: v128): v128 {
-  const u = f64x2.add(splat(1), x);
-  const r = f64x2.mul(log2(u), f64x2.div(x, f64x2.sub(u, splat(1))));
-  const tiny = v128.bitselect(x, r, f64x2.eq(u, splat(1)));
-  return v128.bitselect(x, tiny, f64x2.eq(x, splat(Infinity)));
-}
-
-/** tanh: an odd Taylor series near 0 (where the exp form cancels), else 1 − 2/(e^2x + 1), which saturates to ±1 on its own. */
-function tanh2(x: v128): v128 {
-  const x2 = f64x2.mul(x, x);
-  let p = f64x2.mul(x2, splat(-17.0 / 315));
-  p = f64x2.mul(x2, f64x2.add(splat(2.0 / 15), p));
-  p = f64x2.mul(x2, f64x2.add(splat(-1.0 / 3), p));
-  const small = f64x2.mul(x, f64x2.add(splat(1), p)); // error term 62x⁹/2835 < 1e-10·|x|
-  const e = exp2(f64x2.add(x, x));
-  const large = f64x2.sub(splat(1), f64x2.div(splat(2), f64x2.add(e, splat(1))));
-  return v128.bitselect(small, large, f64x2.lt(abs2(x), splat(0.125)));
-}
-
-/** 1/(1 + e^-x); e^-x overflows to a huge double (not ∞) and the quotient then underflows correctly. */
-function sigmoid2(x: v128): v128 {
-  return f64x2.div(splat(1), f64x2.add(splat(1), exp2(f64x2.neg(x))));
-}
-
-/** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, and NaN stays NaN. */
-function softplus2(x: v128): v128 {
-  const tail = log1p2(exp2(f64x2.neg(abs2(x))));
-  return f64x2.add(f64x2.max(x, splat(0)), tail);
-}
-
-/** x > 0 ? x : e^x − 1. */
-function elu2(x: v128): v128 {
-  return v128.bitselect(x, expm12(x), f64x2.gt(x, splat(0)));
-}
-
 // erf(x)/x = A(x²) on |x| < 1 and erfc(x)·e^(x²) = B((|x| − 2.5)/1.5) on 1 ≤ |x| < 4: least-squares
 // fits on Chebyshev nodes against double-precision erf/erfc (relative errors 4e-11 and 8e-9).
 const ERF_A: StaticArray<f64> = [
@@ -200,76 +92,202 @@ const ERFC_B: StaticArray<f64> = [
   1.3819322007800005e-5,
 ];
 
-/** erf: x·A(x²) near 0, 1 − e^(−x²)·B(|x|) up to 4, ±1 beyond (erfc(4) is below float32's half ulp of 1). */
-function erf2(x: v128): v128 {
-  const ax = abs2(x);
-  const small = f64x2.mul(x, horner2(ERF_A, f64x2.mul(x, x)));
-  const clamped = f64x2.min(ax, splat(4));
-  const t = f64x2.mul(f64x2.sub(clamped, splat(2.5)), splat(1.0 / 1.5));
-  const erfc = f64x2.mul(exp2(f64x2.neg(f64x2.mul(clamped, clamped))), horner2(ERFC_B, t));
-  let large = f64x2.sub(splat(1), erfc);
-  large = v128.bitselect(splat(1), large, f64x2.ge(ax, splat(4)));
-  // Copy the sign of x onto the magnitude (NaN lanes take the small branch below).
-  large = v128.or(large, v128.and(x, i64x2.splat(0x8000000000000000)));
-  return v128.bitselect(small, large, v128.not(f64x2.ge(ax, splat(1))));
-}
+/**
+ * Double-precision functions of two f64x2 lanes. Static `@inline` methods (a decorator
+ * AssemblyScript accepts on methods, and Prettier parses there): every function is inlined
+ * into the one loop of `unaryMath`, so the loop makes no call per element (V8 spills the
+ * SIMD registers around wasm calls: out-of-line helpers made exp 3× slower).
+ */
+class Double2 {
+  /**
+   * e^x in double for two lanes: x = n·ln2 + r with |r| ≤ ln2/2, e^r by its Taylor series
+   * to r⁷ (relative error < 6e-9, a tenth of float32's rounding), times 2^n built from its
+   * exponent bits. NaN propagates through min/max.
+   */
+  @inline static exp(x: v128): v128 {
+    x = f64x2.min(f64x2.max(x, splat(EXP_MIN)), splat(EXP_MAX));
+    const n = f64x2.nearest(f64x2.mul(x, splat(LOG2E)));
+    const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, splat(LN2_HI))), f64x2.mul(n, splat(LN2_LO)));
+    let p = f64x2.mul(r, splat(1.0 / 5040));
+    p = f64x2.mul(r, f64x2.add(splat(1.0 / 720), p));
+    p = f64x2.mul(r, f64x2.add(splat(1.0 / 120), p));
+    p = f64x2.mul(r, f64x2.add(splat(1.0 / 24), p));
+    p = f64x2.mul(r, f64x2.add(splat(1.0 / 6), p));
+    p = f64x2.mul(r, f64x2.add(splat(0.5), p));
+    p = f64x2.mul(r, f64x2.add(splat(1), p));
+    p = f64x2.add(splat(1), p);
+    // n ∈ [-174, 1023]: n + 1023 fits the 11 exponent bits.
+    const scale = i64x2.shl(f64x2.add(n, splat(EXPONENT_SHIFTER)), 52);
+    return f64x2.mul(p, scale);
+  }
 
-/** One double-precision function on two lanes. */
-function apply2(op: i32, x: v128): v128 {
-  switch (op) {
-    case T_EXP:
-      return exp2(x);
-    case T_LOG:
-      return log2(x);
-    case T_TANH:
-      return tanh2(x);
-    case T_SIGMOID:
-      return sigmoid2(x);
-    case T_EXPM1:
-      return expm12(x);
-    case T_LOG1P:
-      return log1p2(x);
-    case T_SOFTPLUS:
-      return softplus2(x);
-    case T_ELU:
-      return elu2(x);
-    default:
-      return erf2(x);
+  /**
+   * ln x in double for two lanes of positive normal doubles (promoted float32 values):
+   * x = 2^e·m with m ∈ [√½, √2), ln m = 2·atanh(f), f = (m−1)/(m+1), |f| ≤ 0.1716, by its
+   * series to f¹³ (relative error < 2e-12). Zero, negative, infinite and NaN lanes are
+   * patched by `log`.
+   */
+  @inline static logFinite(x: v128): v128 {
+    const biased = i64x2.shr_u(x, 52);
+    let m = v128.or(v128.and(x, i64x2.splat(MANTISSA_BITS)), i64x2.splat(ONE_BITS));
+    let e = f64x2.sub(v128.or(biased, i64x2.splat(TWO52_BITS)), splat(4503599627370496.0 + 1023));
+    const big = f64x2.gt(m, splat(SQRT2));
+    m = v128.bitselect(f64x2.mul(m, splat(0.5)), m, big);
+    e = v128.bitselect(f64x2.add(e, splat(1)), e, big);
+    const f = f64x2.div(f64x2.sub(m, splat(1)), f64x2.add(m, splat(1)));
+    const s = f64x2.mul(f, f);
+    let q = f64x2.mul(s, splat(1.0 / 13));
+    q = f64x2.mul(s, f64x2.add(splat(1.0 / 11), q));
+    q = f64x2.mul(s, f64x2.add(splat(1.0 / 9), q));
+    q = f64x2.mul(s, f64x2.add(splat(1.0 / 7), q));
+    q = f64x2.mul(s, f64x2.add(splat(1.0 / 5), q));
+    q = f64x2.mul(s, f64x2.add(splat(1.0 / 3), q));
+    const lnm = f64x2.mul(f64x2.add(f, f), f64x2.add(splat(1), q));
+    return f64x2.add(f64x2.mul(e, splat(LN2_HI)), f64x2.add(lnm, f64x2.mul(e, splat(LN2_LO))));
+  }
+
+  /** ln x for any doubles: ln 0 = -∞, ln of a negative or NaN is NaN, ln ∞ = ∞. */
+  @inline static log(x: v128): v128 {
+    let r = Double2.logFinite(x);
+    r = v128.bitselect(splat(-Infinity), r, f64x2.eq(x, splat(0)));
+    r = v128.bitselect(splat(Infinity), r, f64x2.eq(x, splat(Infinity)));
+    return v128.bitselect(splat(NaN), r, v128.not(f64x2.ge(x, splat(0))));
+  }
+
+  /** c[0] + t·(c[1] + t·(…)) for two lanes. */
+  @inline static horner(c: StaticArray<f64>, t: v128): v128 {
+    let p = splat(unchecked(c[c.length - 1]));
+    for (let k = c.length - 2; k >= 0; k--) p = f64x2.add(splat(unchecked(c[k])), f64x2.mul(t, p));
+    return p;
+  }
+
+  /** e^x − 1: a Taylor series near 0 (where e^x − 1 cancels), e^x − 1 beyond. */
+  @inline static expm1(x: v128): v128 {
+    const small = f64x2.mul(x, Double2.horner(EXPM1_SERIES, x));
+    const large = f64x2.sub(Double2.exp(x), splat(1));
+    return v128.bitselect(small, large, f64x2.lt(abs2(x), splat(0.34657359027997264)));
+  }
+
+  /**
+   * ln(1 + x) = ln(u)·x/(u − 1) with u = 1 + x rounded (Kahan: the factor corrects the
+   * rounding of u); x itself where u rounds to 1, ∞ at ∞.
+   */
+  @inline static log1p(x: v128): v128 {
+    const u = f64x2.add(splat(1), x);
+    const r = f64x2.mul(Double2.log(u), f64x2.div(x, f64x2.sub(u, splat(1))));
+    const tiny = v128.bitselect(x, r, f64x2.eq(u, splat(1)));
+    return v128.bitselect(x, tiny, f64x2.eq(x, splat(Infinity)));
+  }
+
+  /** tanh: an odd Taylor series near 0 (where the exp form cancels), else 1 − 2/(e^2x + 1), which saturates to ±1 on its own. */
+  @inline static tanh(x: v128): v128 {
+    const x2 = f64x2.mul(x, x);
+    let p = f64x2.mul(x2, splat(-17.0 / 315));
+    p = f64x2.mul(x2, f64x2.add(splat(2.0 / 15), p));
+    p = f64x2.mul(x2, f64x2.add(splat(-1.0 / 3), p));
+    const small = f64x2.mul(x, f64x2.add(splat(1), p)); // error term 62x⁹/2835 < 1e-10·|x|
+    const e = Double2.exp(f64x2.add(x, x));
+    const large = f64x2.sub(splat(1), f64x2.div(splat(2), f64x2.add(e, splat(1))));
+    return v128.bitselect(small, large, f64x2.lt(abs2(x), splat(0.125)));
+  }
+
+  /** 1/(1 + e^-x); e^-x overflows to a huge double (not ∞) and the quotient then underflows correctly. */
+  @inline static sigmoid(x: v128): v128 {
+    return f64x2.div(splat(1), f64x2.add(splat(1), Double2.exp(f64x2.neg(x))));
+  }
+
+  /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, and NaN stays NaN. */
+  @inline static softplus(x: v128): v128 {
+    const tail = Double2.log1p(Double2.exp(f64x2.neg(abs2(x))));
+    return f64x2.add(f64x2.max(x, splat(0)), tail);
+  }
+
+  /** x > 0 ? x : e^x − 1. */
+  @inline static elu(x: v128): v128 {
+    return v128.bitselect(x, Double2.expm1(x), f64x2.gt(x, splat(0)));
+  }
+
+  /** erf: x·A(x²) near 0, 1 − e^(−x²)·B(|x|) up to 4, ±1 beyond (erfc(4) is below float32's half ulp of 1). */
+  @inline static erf(x: v128): v128 {
+    const ax = abs2(x);
+    const small = f64x2.mul(x, Double2.horner(ERF_A, f64x2.mul(x, x)));
+    const clamped = f64x2.min(ax, splat(4));
+    const t = f64x2.mul(f64x2.sub(clamped, splat(2.5)), splat(1.0 / 1.5));
+    const erfc = f64x2.mul(
+      Double2.exp(f64x2.neg(f64x2.mul(clamped, clamped))),
+      Double2.horner(ERFC_B, t),
+    );
+    let large = f64x2.sub(splat(1), erfc);
+    large = v128.bitselect(splat(1), large, f64x2.ge(ax, splat(4)));
+    // Copy the sign of x onto the magnitude (NaN lanes take the small branch below).
+    large = v128.or(large, v128.and(x, i64x2.splat(0x8000000000000000)));
+    return v128.bitselect(small, large, v128.not(f64x2.ge(ax, splat(1))));
+  }
+
+  /** One double-precision function on two lanes. */
+  @inline static apply(op: i32, x: v128): v128 {
+    switch (op) {
+      case T_EXP:
+        return Double2.exp(x);
+      case T_LOG:
+        return Double2.log(x);
+      case T_TANH:
+        return Double2.tanh(x);
+      case T_SIGMOID:
+        return Double2.sigmoid(x);
+      case T_EXPM1:
+        return Double2.expm1(x);
+      case T_LOG1P:
+        return Double2.log1p(x);
+      case T_SOFTPLUS:
+        return Double2.softplus(x);
+      case T_ELU:
+        return Double2.elu(x);
+      default:
+        return Double2.erf(x);
+    }
   }
 }
 
-/** Four float32 lanes through a double-precision function: widen, apply, round once. */
-function widened(op: i32, v: v128): v128 {
-  const lo = apply2(op, f64x2.promote_low_f32x4(v));
-  const hi = apply2(op, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
+/** Float32 lanes: the double-precision functions widened, and the exact float32 ones. */
+class Float4 {
+  /** Four float32 lanes through a double-precision function: widen, apply, round once. */
+  @inline static widened(op: i32, v: v128): v128 {
+    const lo = Double2.apply(op, f64x2.promote_low_f32x4(v));
+    const hi = Double2.apply(op, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
+    return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+  }
 
-/** Rounding and sign functions, exact in float32. */
-function exact4(op: i32, v: v128, alpha: v128): v128 {
-  const zero = f32x4.splat(0);
-  const one = f32x4.splat(1);
-  switch (op) {
-    case T_CEIL:
-      return f32x4.ceil(v);
-    case T_FLOOR:
-      return f32x4.floor(v);
-    case T_ROUND: {
-      // Halves to even; like the CPU kernel, every value in (-0.5, 0) rounds to +0 (adding
-      // +0 turns -0 into +0), and ±0 stay themselves.
-      const r = f32x4.add(f32x4.nearest(v), zero);
-      return v128.bitselect(v, r, f32x4.eq(v, zero));
+  /** Rounding and sign functions, exact in float32. */
+  @inline static exact(op: i32, v: v128, alpha: v128): v128 {
+    const zero = f32x4.splat(0);
+    const one = f32x4.splat(1);
+    switch (op) {
+      case T_CEIL:
+        return f32x4.ceil(v);
+      case T_FLOOR:
+        return f32x4.floor(v);
+      case T_ROUND: {
+        // Halves to even; like the CPU kernel, every value in (-0.5, 0) rounds to +0 (adding
+        // +0 turns -0 into +0), and ±0 stay themselves.
+        const r = f32x4.add(f32x4.nearest(v), zero);
+        return v128.bitselect(v, r, f32x4.eq(v, zero));
+      }
+      case T_SIGN: {
+        // -0, 0 and NaN map to themselves.
+        const neg = v128.bitselect(f32x4.splat(-1), v, f32x4.lt(v, zero));
+        return v128.bitselect(one, neg, f32x4.gt(v, zero));
+      }
+      default: {
+        // Step: 1 above 0, NaN stays NaN, alpha otherwise.
+        const low = v128.bitselect(v, alpha, f32x4.ne(v, v));
+        return v128.bitselect(one, low, f32x4.gt(v, zero));
+      }
     }
-    case T_SIGN: {
-      // -0, 0 and NaN map to themselves.
-      const neg = v128.bitselect(f32x4.splat(-1), v, f32x4.lt(v, zero));
-      return v128.bitselect(one, neg, f32x4.gt(v, zero));
-    }
-    default: {
-      // Step: 1 above 0, NaN stays NaN, alpha otherwise.
-      const low = v128.bitselect(v, alpha, f32x4.ne(v, v));
-      return v128.bitselect(one, low, f32x4.gt(v, zero));
-    }
+  }
+
+  @inline static apply(op: i32, v: v128, alpha: v128): v128 {
+    return op < T_CEIL ? Float4.widened(op, v) : Float4.exact(op, v, alpha);
   }
 }
 
@@ -301,10 +319,6 @@ function scalar(op: i32, x: f32): f32 {
   }
 }
 
-function vector4(op: i32, v: v128, alpha: v128): v128 {
-  return op < T_CEIL ? widened(op, v) : exact4(op, v, alpha);
-}
-
 /** out[i] = f(x[i]) for i < n (float32); `alpha` is Step's value at x ≤ 0. */
 export function unaryMath(op: i32, x: usize, out: usize, n: i32, alpha: f32): void {
   let i = 0;
@@ -318,10 +332,10 @@ export function unaryMath(op: i32, x: usize, out: usize, n: i32, alpha: f32): vo
   const a = f32x4.splat(alpha);
   for (; i + 4 <= n; i += 4) {
     const o = (<usize>i) << 2;
-    v128.store(out + o, vector4(op, v128.load(x + o), a));
+    v128.store(out + o, Float4.apply(op, v128.load(x + o), a));
   }
   for (; i < n; i++) {
     const o = (<usize>i) << 2;
-    store<f32>(out + o, f32x4.extract_lane(vector4(op, f32x4.splat(load<f32>(x + o)), a), 0));
+    store<f32>(out + o, f32x4.extract_lane(Float4.apply(op, f32x4.splat(load<f32>(x + o)), a), 0));
   }
 }
