@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // webgpu-backend: the webgpu backend, loaded by src/webgpu.ts on first use only.
+  entry: { index: 'src/index.ts', 'webgpu-backend': 'src/webgpu-backend.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

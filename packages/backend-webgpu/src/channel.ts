@@ -25,6 +25,8 @@ export interface AdapterSummary {
   architecture: string;
   device: string;
   description: string;
+  /** Whether the implementation reports a fallback (software) adapter. */
+  isFallbackAdapter?: boolean;
 }
 
 /** Commands queued before a flush is forced (a long synchronous loop never yields). */

@@ -263,7 +263,8 @@ const message = (e) => String((e && e.message) || e);
     globalThis.__gpu = gpu;
     const info = adapter.info || {};
     var ready = { type: 'ready', info: { vendor: info.vendor || '', architecture: info.architecture || '',
-      device: info.device || '', description: info.description || '' } };
+      device: info.device || '', description: info.description || '',
+      isFallbackAdapter: !!(adapter.isFallbackAdapter || info.isFallbackAdapter) } };
   } catch (e) {
     send({ type: 'error', message: message(e) });
     process.exit(0);

@@ -4,12 +4,13 @@ import type { WebGPUBackendOptions } from './backend.js';
 import { WebGPUBackend } from './backend.js';
 import type { AdapterSummary } from './channel.js';
 import { ProcessChannel, inThread } from './channel.js';
+import { mayHaveHardwareGpu, softwareAdapterReason } from './adapter.js';
 import { combineKernels } from './host.js';
 import { webgpuKernels } from './kernels/index.js';
 
 export { GpuData, HostData, WebGPUBackend } from './backend.js';
 export { hosted } from './host.js';
-export type { Program, WebGPUBackendOptions } from './backend.js';
+export type { Program, WebGPUBackendOptions, WebGPUStats } from './backend.js';
 export type { AdapterSummary, Channel } from './channel.js';
 export { webgpuKernels } from './kernels/index.js';
 
@@ -31,6 +32,12 @@ export interface WebGPUOptions extends WebGPUBackendOptions {
    * unsupported and ops without a WGSL kernel fall back to another registered backend.
    */
   hostKernels?: Readonly<Record<string, Kernel>>;
+  /**
+   * Which adapters to accept: `'any'` (default) or `'hardware'`, which rejects software
+   * renderers (SwiftShader, llvmpipe/lavapipe, WARP, fallback adapters: slower than the wasm
+   * backend) and, in Node on Linux, does not start a device when there is no GPU device node.
+   */
+  adapter?: 'any' | 'hardware';
 }
 
 /** Ops of ops-math/ops-conv without a WGSL kernel: they run on another backend (data moves). */
@@ -82,9 +89,22 @@ export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<Web
   if (options.device) {
     return new WebGPUBackend(inThread(options.device as GPUDevice, emptyInfo()), options);
   }
+  const hardware = options.adapter === 'hardware';
   if (isNode()) {
+    if (hardware && !mayHaveHardwareGpu(process.platform, await import('node:fs'))) {
+      throw new BackendError(
+        `webgpu: no hardware GPU on this machine (no /dev/dri render node, /dev/nvidia0 or /dev/dxg), ${SOFTWARE_HINT}`,
+      );
+    }
     const url = options.webgpuModule ?? (await resolveWebgpuPackage());
-    const channel = await sharedProcessChannel(url, options.createFlags ?? []);
+    const key = `${url}|${(options.createFlags ?? []).join(',')}`;
+    const channel = await sharedProcessChannel(key, url, options.createFlags ?? []);
+    const software = hardware ? softwareAdapterReason(channel.adapterInfo) : null;
+    if (software) {
+      releaseUnusedChannel(key, channel);
+      throw new BackendError(`webgpu: ${software}, ${SOFTWARE_HINT}`);
+    }
+    channelUsers.add(channel);
     return new WebGPUBackend(channel, options);
   }
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
@@ -95,18 +115,18 @@ export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<Web
   }
   const adapter = await gpu.requestAdapter();
   if (!adapter) throw new BackendError('webgpu: requestAdapter() returned null: no WebGPU adapter');
-  const device = await adapter.requestDevice();
   const info = adapter.info;
-  return new WebGPUBackend(
-    inThread(device, {
-      vendor: info.vendor,
-      architecture: info.architecture,
-      device: info.device,
-      description: info.description,
-    }),
-    options,
-    true,
-  );
+  const summary: AdapterSummary = {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    isFallbackAdapter: (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter,
+  };
+  const software = hardware ? softwareAdapterReason(summary) : null;
+  if (software) throw new BackendError(`webgpu: ${software}, ${SOFTWARE_HINT}`);
+  const device = await adapter.requestDevice();
+  return new WebGPUBackend(inThread(device, summary), options, true);
 }
 
 /**
@@ -114,9 +134,18 @@ export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<Web
  * backend of this process: starting a device costs time, and buffers are per backend anyway.
  */
 const sharedChannels = new Map<string, Promise<ProcessChannel>>();
+/** Channels some backend uses (a channel only probed and rejected is closed again). */
+const channelUsers = new WeakSet<ProcessChannel>();
 
-function sharedProcessChannel(url: string, flags: readonly string[]): Promise<ProcessChannel> {
-  const key = `${url}|${flags.join(',')}`;
+const SOFTWARE_HINT =
+  "skipped by adapter: 'hardware' (software adapters are slower than the wasm backend; " +
+  "use adapter: 'any', or TAPEGRAD_WEBGPU=force with the tapegrad package, to allow them)";
+
+function sharedProcessChannel(
+  key: string,
+  url: string,
+  flags: readonly string[],
+): Promise<ProcessChannel> {
   let made = sharedChannels.get(key);
   if (!made) {
     made = ProcessChannel.create(url, flags).catch((e: unknown) => {
@@ -127,6 +156,13 @@ function sharedProcessChannel(url: string, flags: readonly string[]): Promise<Pr
     sharedChannels.set(key, made);
   }
   return made;
+}
+
+/** Ends the device process of a channel no backend uses, so it does not outlive a rejected probe. */
+function releaseUnusedChannel(key: string, channel: ProcessChannel): void {
+  if (channelUsers.has(channel)) return;
+  sharedChannels.delete(key);
+  channel.destroy();
 }
 
 function emptyInfo(): AdapterSummary {

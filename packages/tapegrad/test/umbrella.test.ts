@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as tg from '../src/index.js';
 
 describe('tapegrad umbrella', () => {
-  it('works like tfjs after a plain import: wasm (then cpu) backends and the op families registered', () => {
+  it('works like tfjs after a plain import: webgpu (hardware only), wasm, cpu and the op families registered', () => {
     expect(tg.getBackend()).toBe('wasm');
-    expect([...tg.getDefaultEngine().backends.keys()].sort()).toEqual(['cpu', 'wasm']);
+    expect([...tg.getDefaultEngine().backends.keys()].sort()).toEqual(['cpu', 'wasm', 'webgpu']);
     const y = tg.tidy(() => tg.tensor([1, 2, 3]).mul(2).add(1));
     expect(Array.from(y.dataSync())).toEqual([3, 5, 7]);
     y.dispose();
