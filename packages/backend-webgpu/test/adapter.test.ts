@@ -62,7 +62,9 @@ await withWebGPU('webgpu adapter selection', () => {
         /TAPEGRAD_WEBGPU=force/,
       );
       const any = await createWebGPUBackend({ adapter: 'any' });
-      expect(softwareAdapterReason(any.channel.adapterInfo)).toMatch(/fallback adapter|swiftshader/);
+      expect(softwareAdapterReason(any.channel.adapterInfo)).toMatch(
+        /fallback adapter|swiftshader/,
+      );
       any.dispose();
     });
   });
