@@ -120,6 +120,14 @@ const CONV_CASES: ConvCase[] = [
     dilations: [1, 1],
   },
   {
+    name: 'many positions (split-K filter gradient)',
+    x: [4, 20, 19, 2],
+    f: [3, 3, 2, 3],
+    strides: [1, 1],
+    pad: 'same',
+    dilations: [1, 1],
+  },
+  {
     name: '3-D same, strides [2,1,2]',
     x: [1, 5, 4, 6, 2],
     f: [2, 3, 2, 2, 3],

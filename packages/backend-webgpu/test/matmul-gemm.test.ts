@@ -56,6 +56,9 @@ await withWebGPU('webgpu register-blocked GEMM', () => {
       [3, 70, 17],
       [16, 300, 9],
       [65, 66, 130],
+      // few tiles, long K: K split over workgroup layers, then summed
+      [5, 7, 3000],
+      [70, 20, 600],
     ] as const) {
       for (const tA of [false, true]) {
         for (const tB of [false, true]) {
@@ -119,6 +122,21 @@ await withWebGPU('webgpu register-blocked GEMM', () => {
       expect(y.dtype).toBe('int32');
       expect(Array.from(y.dataSync())).toEqual(
         refMatMul(a.dataSync(), b.dataSync(), 70, 2, 3, false, false),
+      );
+    });
+
+    it('splits a long K over workgroup layers when there are few tiles (GEMM + sum pass)', async () => {
+      const e = await webgpuEngine();
+      const backend = e.findBackend('webgpu') as WebGPUBackend;
+      const a = createTensor(e, values(4 * 2000, 3), [4, 2000]);
+      const b = createTensor(e, values(2000 * 3, 4), [2000, 3]);
+      const before = backend.dispatchCount;
+      const y = matMul(a, b);
+      expect(backend.dispatchCount - before).toBe(2);
+      expectNear(
+        y.dataSync(),
+        refMatMul(a.dataSync(), b.dataSync(), 4, 3, 2000, false, false),
+        2000,
       );
     });
 

@@ -39,26 +39,33 @@ export interface GemmSpec {
 /**
  * The WGSL of a register-blocked GEMM: see `runGemm`. Invocation lid stages, at every K step,
  * the A rows lid/tk + (256/tk)·q at k = lid % tk and the B column lid % tileN, so a_row and
- * b_col run once per invocation before the K loop.
+ * b_col run once per invocation before the K loop. With `kSliceParam` (split K) the grid's z
+ * is a slice of K of that many (param word) steps, and C goes to out as [slices, M, N].
  */
-function gemmWgsl(t: string, s: TileShape): string {
+function gemmWgsl(t: string, s: TileShape, kSliceParam?: number): string {
   const tm = 4 * s.wm;
   const tn = 4 * s.wn;
   const aLoads = Math.ceil((s.tk * tm) / THREADS);
   const bLoads = Math.ceil((s.tk * tn) / THREADS);
   const rowStep = THREADS / s.tk;
+  const split = kSliceParam !== undefined;
   return `
-  let M = prm(0u); let N = prm(1u); let K = prm(2u);
+  let M = prm(0u); let N = prm(1u);
+  ${
+    split
+      ? `let z = 0u; let kbegin = wg.z * prm(${kSliceParam}u); let K = min(prm(2u), kbegin + prm(${kSliceParam}u));`
+      : 'let z = wg.z; let kbegin = 0u; let K = prm(2u);'
+  }
   let tx = lid % ${s.wn}u; let ty = lid / ${s.wn}u;
   let row0 = wg.y * ${tm}u; let col0 = wg.x * ${tn}u;
   let ak = lid % ${s.tk}u; let bn = lid % ${tn}u;
   var arows: array<vec4<i32>, ${aLoads}>;
   for (var q = 0u; q < ${aLoads}u; q = q + 1u) {
-    arows[q] = a_row(wg.z, row0 + lid / ${s.tk}u + ${rowStep}u * q);
+    arows[q] = a_row(z, row0 + lid / ${s.tk}u + ${rowStep}u * q);
   }
-  let bcol = b_col(wg.z, col0 + bn);
+  let bcol = b_col(z, col0 + bn);
   var acc: array<vec4<${t}>, 4>;
-  for (var k0 = 0u; k0 < K; k0 = k0 + ${s.tk}u) {
+  for (var k0 = kbegin; k0 < K; k0 = k0 + ${s.tk}u) {
     // Stage A as As[k][m] and B as Bs[k][n] (zeros outside the matrices).
     for (var q = 0u; q < ${aLoads}u; q = q + 1u) {
       let am = lid / ${s.tk}u + ${rowStep}u * q;
@@ -93,7 +100,7 @@ function gemmWgsl(t: string, s: TileShape): string {
     if (r >= M) { break; }
     for (var j = 0u; j < 4u; j = j + 1u) {
       let c = col0 + tx + ${s.wn}u * j;
-      if (c < N) { store(wg.z, r, c, acc[i][j]); }
+      if (c < N) { ${split ? 'out[(wg.z * M + r) * N + c] = acc[i][j];' : 'store(z, r, c, acc[i][j]);'} }
     }
   }`;
 }
@@ -112,7 +119,10 @@ function gemmWgsl(t: string, s: TileShape): string {
  *
  * a_row and b_col run once per invocation (an implicit GEMM decomposes its row index there,
  * not per load). `params` start with M, N, K; the helpers read their own words after those.
- * Tiles are 64×64 (256×16 when N ≤ 16, 16×256 when M ≤ 16 < N), 4×4 outputs per invocation accumulated in registers.
+ * Tiles are 64×64 (256×16 when N ≤ 16, 16×256 when M ≤ 16 < N), 4×4 outputs per invocation
+ * accumulated in registers. When there are few tiles and a long K (batch 1 only), K is split
+ * over workgroup layers whose partial results are summed by a second pass; `store` must then
+ * be out[r·N + c] = v, which the split path writes itself.
  */
 export function runGemm(
   backend: WebGPUBackend,
@@ -134,20 +144,60 @@ export function runGemm(
     );
   }
   const t = spec.type;
-  const prog = program({
-    key: `gemm-${shape.name}:${spec.key}`,
-    inputs: inputs.map(() => t),
-    output: t,
-    numParams: params.length,
-    helpers: spec.helpers,
-    workgroup: {
-      size: THREADS,
-      shared: `var<workgroup> As: array<${t}, ${shape.tk * tm}>;
+  const gemm = (slice?: { steps: number; count: number }) =>
+    program({
+      key: `gemm-${shape.name}${slice ? '-split' : ''}:${spec.key}`,
+      inputs: inputs.map(() => t),
+      output: t,
+      numParams: params.length + (slice ? 1 : 0),
+      helpers: spec.helpers,
+      workgroup: {
+        size: THREADS,
+        shared: `var<workgroup> As: array<${t}, ${shape.tk * tm}>;
 var<workgroup> Bs: array<${t}, ${shape.tk * tn}>;`,
-    },
-    body: () => gemmWgsl(t, shape),
+      },
+      body: () => gemmWgsl(t, shape, slice ? params.length : undefined),
+    });
+  const slices = batch === 1 ? splitK(groups[0] * groups[1], params[2]!, shape.tk) : null;
+  if (!slices) {
+    backend.run(gemm(), inputs, out, params, groups);
+    return;
+  }
+  // Few tiles and a long K (e.g. a filter gradient summing over every position): each K slice
+  // is a workgroup layer writing its partial C, then one pass sums the slices into out.
+  const partial = backend.alloc({ shape: [slices.count, m, n], dtype: out.dtype });
+  backend.run(
+    gemm(slices),
+    inputs,
+    partial,
+    [...params, slices.steps],
+    [groups[0], groups[1], slices.count],
+  );
+  const sum = program({
+    key: `gemm-slices-sum:${t}`,
+    inputs: [t],
+    output: t,
+    numParams: 2,
+    body: `
+  var s = ${t}(0);
+  for (var q = 0u; q < prm(1u); q = q + 1u) { s = s + in0[q * prm(0u) + i]; }
+  out[i] = s;`,
   });
-  backend.run(prog, inputs, out, params, groups);
+  backend.run(sum, [partial], out, [m * n, slices.count], m * n);
+  backend.free(partial);
+}
+
+/** Workgroups a GEMM should have at least, else its K is split (the GPU would idle). */
+const MIN_WORKGROUPS = 64;
+/** Fewest K steps per slice worth a slice of its own. */
+const MIN_SLICE = 256;
+
+/** How to split K over workgroup layers when `tiles` workgroups are too few: null if not. */
+function splitK(tiles: number, k: number, tk: number): { steps: number; count: number } | null {
+  const count = Math.min(Math.ceil(MIN_WORKGROUPS / tiles), Math.floor(k / MIN_SLICE));
+  if (count <= 1) return null;
+  const steps = Math.ceil(k / count / tk) * tk;
+  return { steps, count: Math.ceil(k / steps) };
 }
 
 /**
