@@ -137,8 +137,10 @@ export function depthwiseBackpropInput(
 }
 
 /**
- * acc[kh, kw, ch, q] += x[.., ch]·dy[.., ch·m + q] over every output position, in float64
- * (`acc` zeroed, fh·fw·c·m doubles), then dw = acc rounded to float32.
+ * For channels [c0, c1): acc[kh, kw, ch, q] += x[.., ch]·dy[.., ch·m + q] over every output
+ * position, in float64 (`acc` zeroed, fh·fw·c·m doubles), then dw = acc rounded to float32.
+ * Channel ranges touch disjoint accumulators, so threads split the channels and every sum
+ * keeps the order of one thread (the CPU backend's).
  */
 export function depthwiseBackpropFilter(
   x: usize,
@@ -148,6 +150,8 @@ export function depthwiseBackpropFilter(
   geo: usize,
   m: i32,
   taps: usize,
+  c0: i32,
+  c1: i32,
 ): void {
   const c = geoField(geo, 4);
   const cm = c * m;
@@ -166,14 +170,14 @@ export function depthwiseBackpropFilter(
             const xb = tapOffset(taps, t);
             const wb = tapIndex(taps, t) * cm;
             if (m == 1) {
-              let ch = 0;
-              for (; ch + 2 <= c; ch += 2) {
+              let ch = c0;
+              for (; ch + 2 <= c1; ch += 2) {
                 const at = acc + ((<usize>(wb + ch)) << 3);
                 const xv = f64x2.promote_low_f32x4(v128.load64_zero(addr(x, xb + ch)));
                 const dv = f64x2.promote_low_f32x4(v128.load64_zero(addr(dy, yb + ch)));
                 v128.store(at, f64x2.add(v128.load(at), f64x2.mul(xv, dv)));
               }
-              if (ch < c) {
+              if (ch < c1) {
                 const at = acc + ((<usize>(wb + ch)) << 3);
                 store<f64>(
                   at,
@@ -183,7 +187,7 @@ export function depthwiseBackpropFilter(
               }
               continue;
             }
-            for (let ch = 0; ch < c; ch++) {
+            for (let ch = c0; ch < c1; ch++) {
               const v = <f64>load<f32>(addr(x, xb + ch));
               const o = ch * m;
               for (let q = 0; q < m; q++) {
@@ -193,6 +197,10 @@ export function depthwiseBackpropFilter(
             }
           }
         }
-  const n = geoField(geo, 9) * geoField(geo, 10) * cm;
-  for (let i = 0; i < n; i++) store<f32>(addr(dw, i), <f32>load<f64>(acc + ((<usize>i) << 3)));
+  const filterTaps = geoField(geo, 9) * geoField(geo, 10);
+  for (let tap = 0; tap < filterTaps; tap++) {
+    for (let i = tap * cm + c0 * m, end = tap * cm + c1 * m; i < end; i++) {
+      store<f32>(addr(dw, i), <f32>load<f64>(acc + ((<usize>i) << 3)));
+    }
+  }
 }

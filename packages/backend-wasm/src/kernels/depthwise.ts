@@ -2,8 +2,8 @@
  * DepthwiseConv2D and its input/filter backprops in wasm (assembly/depthwise.ts), float32,
  * f32x4 over channels (multiplier 1) or over the multiplier axis, every padding, stride,
  * dilation and channel multiplier the ops accept. The forward pass and the input gradient
- * split by images among the backend's threads (bit-identical to one thread); the filter
- * gradient, one float64 sum over every image in the CPU backend's order, runs on one.
+ * split by images among the backend's threads, the filter gradient (a float64 sum over
+ * every image, in the CPU backend's order) by channels: bit-identical to one thread.
  * float64 runs the CPU kernels.
  */
 import type { Kernel } from '@tapegrad/core';
@@ -18,7 +18,7 @@ import type { WasmKernel } from '../backend.js';
 import { float32Or, hosted } from './hosted.js';
 import { zeroedOutput } from './layout.js';
 import { shapeExports } from './shape-exports.js';
-import { imageSizes, runWindowParts, windowGeometry, windowParts } from './window.js';
+import { channelParts, imageSizes, runWindowParts, windowGeometry } from './window.js';
 
 /** Workspace slot of the filter gradient's float64 accumulators. */
 const ACC_SLOT = 15;
@@ -85,18 +85,19 @@ const backpropFilter: WasmKernel<ConvBackpropFilterAttrs> = ({
   );
   const size = sizeFromShape(spec!.shape);
   if (size === 0 || sizeFromShape(dy!.shape) === 0) return zeroedOutput(backend, spec!);
+  const m = attrs.filterShape[3]!;
   const dw = backend.output(spec!);
   const acc = backend.workspace(ACC_SLOT, 8 * size);
-  const [whole] = windowParts(backend, geo, 0);
   shapeExports(backend).fillElements(acc, size, 8, 0, 0);
-  shapeExports(backend).depthwiseBackpropFilter(
-    backend.ptr(x!),
-    backend.ptr(dy!),
-    acc,
-    backend.ptr(dw),
-    whole!.geo,
-    attrs.filterShape[3]!,
-    whole!.taps,
+  const px = backend.ptr(x!);
+  const pdy = backend.ptr(dy!);
+  const pdw = backend.ptr(dw);
+  const parts = channelParts(backend, geo, geo[0]! * workPerImage(geo, m));
+  backend.parallel(
+    parts.map((p) => ({
+      fn: 'depthwiseBackpropFilter',
+      args: [px, pdy, acc, pdw, p.geo, m, p.taps, p.c0, p.c1],
+    })),
   );
   return dw;
 };

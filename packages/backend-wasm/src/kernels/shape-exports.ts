@@ -61,6 +61,8 @@ export interface ShapeKernelExports {
     geo: number,
     m: number,
     taps: number,
+    c0: number,
+    c1: number,
   ): void;
 }
 

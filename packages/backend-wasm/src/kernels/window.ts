@@ -94,6 +94,39 @@ export function windowParts(
   return parts;
 }
 
+/** One part of a window kernel split among threads by channels: [c0, c1) over every image. */
+export interface ChannelPart {
+  c0: number;
+  c1: number;
+  /** Pointer of the (whole) geometry record, shared read-only by the parts. */
+  geo: number;
+  /** Pointer of this part's tap list. */
+  taps: number;
+}
+
+/**
+ * Splits the channels of a window op among the backend's threads, for ops whose results
+ * sum over every image (the depthwise filter gradient): each part owns the sums of its
+ * channels and adds them in the order of one thread (bit-identical results).
+ */
+export function channelParts(
+  backend: WasmBackend,
+  geo: readonly number[],
+  work: number,
+): ChannelPart[] {
+  const c = geo[4]!;
+  const step = Math.max(1, Math.ceil(c / backend.partsFor(work, MIN_WORK_PER_PART)));
+  const tapBytes = 8 * Math.max(1, geo[8]! * geo[9]! * geo[10]!);
+  const record = backend.workspace(GEO_SLOT, 4 * geo.length);
+  const parts: ChannelPart[] = [];
+  for (let c0 = 0, i = 0; c0 < c; c0 += step, i++) {
+    const taps = backend.workspace(TAPS_SLOT, tapBytes, i);
+    parts.push({ c0, c1: Math.min(c, c0 + step), geo: record, taps });
+  }
+  backend.heap.i32.set(geo, record / 4);
+  return parts;
+}
+
 /** Elements of one image of the window op's input (`x`) and output (`y`, `channelsOut` per position). */
 export function imageSizes(
   geo: readonly number[],
