@@ -30,12 +30,21 @@ const EXAMPLES_PENDING: Record<string, string[]> = {
     'WasmBackend',
     'WasmData',
     'kernelBytes',
+    'sharedMemorySupported',
     'simdSupported',
     'sizeClass',
+    'threadsSupported',
     'wasm',
     'wasmUnacceleratedOps',
   ],
-  '@tapegrad/backend-webgpu': [],
+  '@tapegrad/backend-webgpu': [
+    'GpuData',
+    'HostData',
+    'WebGPUBackend',
+    'createWebGPUBackend',
+    'hosted',
+    'webgpu',
+  ],
 };
 
 const argv = process.argv.slice(2);

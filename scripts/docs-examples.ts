@@ -12,13 +12,13 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 import {
   type Comment,
   type DeclarationReflection,
   type ProjectReflection,
   ReflectionKind,
   ReflectionType,
-  type SignatureReflection,
 } from 'typedoc';
 import ts from 'typescript';
 import { repoRoot } from './published.ts';
@@ -54,7 +54,7 @@ export function sourceEntries(): Map<string, string> {
   return entries;
 }
 
-const commentOf = (r: DeclarationReflection | SignatureReflection): Comment | undefined =>
+const commentOf = (r: DeclarationReflection): Comment | undefined =>
   r.comment ?? r.signatures?.find((s) => s.comment)?.comment;
 
 function functionComment(r: DeclarationReflection): Comment | undefined {
@@ -379,6 +379,8 @@ export async function runExamples(
   onResult?: (where: string, ok: boolean, output: string) => void,
 ): Promise<{ failures: ExampleFailure[]; ran: number; checks: number }> {
   const entries = sourceEntries();
+  // Deterministic and quick: no GPU adapter probing; the examples run on wasm.
+  process.env.TAPEGRAD_WEBGPU ??= 'off';
   const runtimePath = join(repoRoot, 'scripts', 'docs-examples-runtime.ts');
   // Imported the way the examples import it (a module in `dir`), so that both see the same
   // module instances whichever tsconfig tsx resolves the workspace's own imports with.
@@ -395,36 +397,45 @@ export async function runExamples(
   const failures: ExampleFailure[] = [];
   let ran = 0;
   let checks = 0;
-  for (const item of items) {
-    for (const [i, source] of item.examples.entries()) {
-      const where = `${item.pkg} ${item.name}${item.examples.length > 1 ? ` (example ${i + 1})` : ''}`;
-      const output: string[] = [];
-      const log = console.log;
-      try {
-        const prepared = prepareExample(source, where, item.pkg, exportsOf, entries, runtimePath);
-        checks += prepared.checks;
-        const file = join(dir, `${item.pkg.replace(/\W+/g, '_')}-${item.name}-${i}.mts`);
-        writeFileSync(file, prepared.code);
+  // Files an example writes with a relative path land in `dir` (removed afterwards).
+  const cwd = process.cwd();
+  process.chdir(dir);
+  const log = console.log;
+  try {
+    for (const item of items) {
+      for (const [i, source] of item.examples.entries()) {
+        const many = item.examples.length > 1 ? ` (example ${i + 1})` : '';
+        const where = `${item.pkg} ${item.name}${many}`;
+        const output: string[] = [];
         console.log = (...args: unknown[]) => {
-          output.push(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' '));
+          output.push(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
         };
-        await import(pathToFileURL(file).href);
-        console.log = log;
-        onResult?.(where, true, output.join('\n'));
-      } catch (e) {
-        console.log = log;
-        failures.push({
-          where,
-          message: e instanceof Error ? e.message : String(e),
-          output: output.join('\n'),
-        });
-        onResult?.(where, false, output.join('\n'));
-      } finally {
-        console.log = log;
+        let error: unknown;
+        try {
+          const prepared = prepareExample(source, where, item.pkg, exportsOf, entries, runtimePath);
+          checks += prepared.checks;
+          const file = join(dir, `${item.pkg.replace(/\W+/g, '_')}-${item.name}-${i}.mts`);
+          writeFileSync(file, prepared.code);
+          await import(pathToFileURL(file).href);
+        } catch (e) {
+          error = e ?? new Error('threw undefined');
+        } finally {
+          console.log = log;
+        }
         ran++;
+        if (error !== undefined)
+          failures.push({
+            where,
+            message: error instanceof Error ? error.message : String(error),
+            output: output.join('\n'),
+          });
+        onResult?.(where, error === undefined, output.join('\n'));
         if (umbrella.getBackend() !== backend) await umbrella.setBackend(backend);
       }
     }
+  } finally {
+    console.log = log;
+    process.chdir(cwd);
   }
   return { failures, ran, checks };
 }

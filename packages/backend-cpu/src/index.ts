@@ -6,7 +6,7 @@ import { cpuKernels } from './kernels/index.js';
 export { CpuBackend, CpuData } from './backend.js';
 export type { CpuBackendOptions, CpuKernel } from './backend.js';
 export { cpuKernels } from './kernels/index.js';
-/** Broadcast iteration helpers, shared with other backends' host-side kernels. */
+// Broadcast iteration helpers, shared with other backends' host-side kernels.
 export { broadcastStrides, forEachBroadcast, forEachBroadcastRow } from './kernels/broadcast.js';
 
 export interface CpuOptions extends CpuBackendOptions {

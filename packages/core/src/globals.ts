@@ -385,7 +385,7 @@ export async function setBackend(name: string): Promise<void> {
  *
  * @example
  * ```ts
- * console.log(getBackend()); // 'wasm' (the tapegrad package prefers wasm, then cpu)
+ * console.log(getBackend()); // 'wasm' in Node without a GPU (tapegrad prefers webgpu, wasm, cpu)
  * ```
  */
 export function getBackend(): string {

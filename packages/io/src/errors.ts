@@ -5,6 +5,15 @@ import { TapegradError } from '@tapegrad/core';
  * safetensors file, a tensor whose dtype or shape does not match the variable it
  * should load into, a missing entry, or a source that could not be read.
  * The message names the operation, the file or source, the tensor and the problem.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   decodeSafetensors(new Uint8Array([1, 2, 3]));
+ * } catch (e) {
+ *   console.log(e instanceof CheckpointError); // true: a truncated file
+ * }
+ * ```
  */
 export class CheckpointError extends TapegradError {
   /** The file, URL or other source involved (as shown in the message). */

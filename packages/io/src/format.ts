@@ -93,6 +93,13 @@ const isCount = (v: unknown): v is number =>
  * Reads and validates the header of a safetensors file without touching the tensor
  * data: lengths, JSON, dtypes, shapes, and that the data offsets match the shapes and
  * tile the data section exactly. Throws a CheckpointError naming `ctx` on any problem.
+ *
+ * @example
+ * ```ts
+ * const file = parseSafetensors(encodeSafetensors({ a: zeros([2, 2]), b: ones([3]) }));
+ * console.log(file.entries.map((e) => e.name)); // ['a', 'b']
+ * console.log(file.entries[1]!.dataOffsets); // [16, 28]
+ * ```
  */
 export function parseSafetensors(
   bytes: Uint8Array,
@@ -317,6 +324,13 @@ export function makeTensors(
  * Decodes a safetensors file held in memory into tensors on `engine` (default: the
  * default engine). Pure: no I/O, works in browsers. The whole file is validated before
  * any tensor is created. Accepted dtypes: see `LOADABLE_DTYPES`.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeSafetensors({ ids: { dtype: 'int32', shape: [2], data: new Int32Array([7, 8]) } });
+ * const { tensors } = decodeSafetensors(bytes);
+ * tensors.ids!.print(); // [7, 8]
+ * ```
  */
 export function decodeSafetensors(
   bytes: Uint8Array | ArrayBuffer,
@@ -437,6 +451,12 @@ export function checkItem(
  * data, contiguous and little-endian. Values are written bit-exactly (NaN payloads,
  * -0, subnormals). Pure: tensors are read with `dataSync()`; on a backend that cannot
  * read synchronously, use `save(tensors, 'bytes')`, which reads them asynchronously.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeSafetensors({ x: tensor([1, 2, 3]) }, { format: 'pt' });
+ * console.log(decodeSafetensors(bytes).tensors.x!.arraySync()); // [1, 2, 3]
+ * ```
  */
 export function encodeSafetensors(
   tensors: Record<string, Tensor | RawTensor>,

@@ -25,6 +25,17 @@ export interface LoadOptions {
  * Saves named tensors in the safetensors format to `target` (a file path in Node, a
  * `file:` URL, `'bytes'`/undefined, or a function receiving the bytes) and resolves
  * to the encoded bytes. Tensor data is read asynchronously, so any backend works.
+ *
+ * @example
+ * ```ts
+ * import { join } from 'node:path';
+ * import { tmpdir } from 'node:os';
+ * const path = join(tmpdir(), 'tapegrad-example-save.safetensors');
+ * const bytes = await io.save({ w: tensor([[1, 2], [3, 4]]), step: scalar(7, 'int32') }, path);
+ * console.log(bytes.length > 8); // true
+ * const { w } = await io.load(path);
+ * w!.print(); // [[1, 2], [3, 4]]
+ * ```
  */
 export async function save(
   tensorsByName: Record<string, Tensor | RawTensor>,
@@ -57,6 +68,16 @@ export async function save(
 /**
  * Loads every tensor of a safetensors file, by name. The whole file is validated
  * before any tensor is created; a malformed or truncated file throws a CheckpointError.
+ *
+ * @example
+ * ```ts
+ * import { join } from 'node:path';
+ * import { tmpdir } from 'node:os';
+ * const path = join(tmpdir(), 'tapegrad-example-load.safetensors');
+ * await io.save({ bias: tensor([0.5, -0.5]) }, path);
+ * const tensors = await io.load(path); // also: bytes, a URL or a File in browsers
+ * tensors.bias!.print(); // [0.5, -0.5]
+ * ```
  */
 export async function load(
   source: LoadSource,
@@ -80,6 +101,15 @@ export interface TensorInfoEntry {
 /**
  * Reads and validates a checkpoint's header (and the layout of its data) without
  * creating tensors: tensor names, dtypes, shapes and the metadata.
+ *
+ * @example
+ * ```ts
+ * const bytes = await io.save({ w: zeros([2, 3]) }, 'bytes', { metadata: { epoch: '3' } });
+ * const { tensors, metadata } = await io.inspect(bytes); // no tensor is created
+ * console.log(tensors.w!.shape); // [2, 3]
+ * console.log(tensors.w!.dtype); // 'F32'
+ * console.log(metadata); // → { epoch: '3' }
+ * ```
  */
 export async function inspect(
   source: LoadSource,

@@ -145,6 +145,16 @@ function snapshotOptimizer(
 /**
  * Saves variables (and optionally optimizer state, under `optimizer/`) to a
  * safetensors checkpoint. Resolves to the bytes written.
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([1, 2]), true, 'dense/w');
+ * const opt = train.adam(0.1);
+ * opt.minimize(() => w.square().sum(), false, [w]);
+ * const bytes = await io.saveVariables([w], 'bytes', { optimizer: opt }); // or a file path
+ * const { tensors } = await io.inspect(bytes);
+ * console.log(Object.keys(tensors).includes('dense/w')); // true
+ * ```
  */
 export async function saveVariables(
   vars: VariableList | undefined,
@@ -193,6 +203,16 @@ export async function saveVariables(
  * validated before the first assignment: on any error no variable changes. With
  * `optimizer`, its state is restored with `setWeights` (if that throws, the previous
  * state is put back, best effort, and no variable changes).
+ *
+ * @example
+ * ```ts
+ * const w = variable(tensor([1, 2]), true, 'layer/w');
+ * const bytes = await io.saveVariables([w], 'bytes');
+ * w.assign(tensor([0, 0]));
+ * const result = await io.loadVariables(bytes, [w]);
+ * console.log(result.loaded); // ['layer/w']
+ * w.print(); // [1, 2]
+ * ```
  */
 export async function loadVariables(
   source: LoadSource,
