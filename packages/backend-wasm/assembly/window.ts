@@ -10,13 +10,16 @@ export function geoField(geo: usize, i: i32): i32 {
 
 /** First window offset k with 0 <= start + k·dilation. */
 function firstTap(start: i32, dilation: i32): i32 {
-  return start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+  if (start >= 0) return 0;
+  // Pooling (and most convolutions) have dilation 1: no division.
+  return dilation == 1 ? -start : (-start + dilation - 1) / dilation;
 }
 
 /** One past the last window offset k < taps with start + k·dilation < size. */
 function endTap(start: i32, dilation: i32, taps: i32, size: i32): i32 {
   const room = size - 1 - start;
-  return room < 0 ? 0 : min(taps, room / dilation + 1);
+  if (room < 0) return 0;
+  return min(taps, (dilation == 1 ? room : room / dilation) + 1);
 }
 
 /**
