@@ -74,13 +74,13 @@ export interface WindowPart {
  * as on one thread (bit-identical results). Each part gets its own geometry record and tap
  * list; one part when threads are off or the work is small.
  */
-export function windowParts(
+function windowParts(
   backend: WasmBackend,
   geo: readonly number[],
   workPerImage: number,
 ): WindowPart[] {
   const n = geo[0]!;
-  const step = Math.ceil(n / backend.partsFor(n * workPerImage, MIN_WORK_PER_PART));
+  const step = Math.max(1, Math.ceil(n / backend.partsFor(n * workPerImage, MIN_WORK_PER_PART)));
   const count = Math.max(1, Math.ceil(n / step));
   const tapBytes = 8 * Math.max(1, geo[8]! * geo[9]! * geo[10]!);
   const parts: WindowPart[] = [];
