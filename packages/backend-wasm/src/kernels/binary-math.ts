@@ -5,14 +5,10 @@
  */
 import type { WasmKernel } from '../backend.js';
 import { byDtype, rowKernel, rowsLongEnough } from './elementwise.js';
-import { mathExports } from './math-exports.js';
+import { KIND, mathExports } from './math-exports.js';
 
 /** Op codes of assembly/binary-math.ts. */
 const BINARY_MATH = { Pow: 0, Atan2: 1, Mod: 2, FloorDiv: 3, Prelu: 4 } as const;
-
-/** Element kinds of assembly/compare.ts. */
-const FLOAT32_KIND = 0;
-const INT32_KIND = 1;
 
 function binaryMathKernel(name: keyof typeof BINARY_MATH): WasmKernel {
   const op = BINARY_MATH[name];
@@ -21,8 +17,8 @@ function binaryMathKernel(name: keyof typeof BINARY_MATH): WasmKernel {
   // Atan2 is defined for floats only.
   const kernels =
     name === 'Atan2'
-      ? { float32: kernel(FLOAT32_KIND) }
-      : { float32: kernel(FLOAT32_KIND), int32: kernel(INT32_KIND) };
+      ? { float32: kernel(KIND.float32) }
+      : { float32: kernel(KIND.float32), int32: kernel(KIND.int32) };
   return byDtype(name, kernels, rowsLongEnough);
 }
 

@@ -7,10 +7,7 @@ import type { DType } from '@tapegrad/core';
 import { bytesPerElement, sizeFromShape } from '@tapegrad/core';
 import type { WasmKernel } from '../backend.js';
 import { cpuFallback, forEachOperandRow, rowsLongEnough } from './elementwise.js';
-import { mathExports } from './math-exports.js';
-
-/** Element kinds of assembly/compare.ts. */
-const KIND: Record<DType, number> = { float32: 0, int32: 1, bool: 2, float64: 3 };
+import { KIND, mathExports } from './math-exports.js';
 
 /** Op codes of assembly/compare.ts. */
 const COMPARE = {

@@ -4,7 +4,7 @@ import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmKernel } from '../backend.js';
 import { forEachBroadcastRow as forEachRow } from '@tapegrad/backend-cpu';
 import { hosted } from './hosted.js';
-import { mathExports } from './math-exports.js';
+import { KIND, mathExports } from './math-exports.js';
 
 /** Op codes of assembly/elementwise.ts. */
 const UNARY = {
@@ -158,8 +158,6 @@ export function rowKernel(
 
 /** Op code of FloorDiv in assembly/binary-math.ts (int32 Div is floor division). */
 const FLOOR_DIV = 3;
-/** Element kind of int32 in assembly/compare.ts. */
-const INT32_KIND = 1;
 
 function binaryKernel(name: keyof typeof BINARY): WasmKernel {
   const op = BINARY[name];
@@ -167,7 +165,7 @@ function binaryKernel(name: keyof typeof BINARY): WasmKernel {
   const int32 =
     name === 'Div'
       ? rowKernel((backend, ...row) =>
-          mathExports(backend).binaryMath(FLOOR_DIV, INT32_KIND, ...row),
+          mathExports(backend).binaryMath(FLOOR_DIV, KIND.int32, ...row),
         )
       : rowKernel((backend, ...row) => mathExports(backend).binaryInt(op, ...row));
   const hasInt = INT_BINARY.has(name) || name === 'Div';

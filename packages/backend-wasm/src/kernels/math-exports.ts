@@ -3,7 +3,11 @@
  * loops of elementwise.ts / reduce.ts), typed for the kernels of this folder. Pointers are
  * byte offsets, sizes element counts.
  */
+import type { DType } from '@tapegrad/core';
 import type { WasmBackend } from '../backend.js';
+
+/** Element kinds of the module's any-dtype kernels (assembly/compare.ts), by dtype. */
+export const KIND: Record<DType, number> = { float32: 0, int32: 1, bool: 2, float64: 3 };
 
 export interface MathKernelExports {
   unaryMath(op: number, x: number, out: number, n: number, alpha: number): void;

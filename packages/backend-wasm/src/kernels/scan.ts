@@ -8,10 +8,7 @@ import type { DType, Shape } from '@tapegrad/core';
 import { sizeFromShape } from '@tapegrad/core';
 import type { WasmBackend, WasmKernel } from '../backend.js';
 import { byDtype, cpuFallback } from './elementwise.js';
-import { mathExports } from './math-exports.js';
-
-/** Element kinds of assembly/compare.ts. */
-const KIND: Record<DType, number> = { float32: 0, int32: 1, bool: 2, float64: 3 };
+import { KIND, mathExports } from './math-exports.js';
 
 /** Op codes of assembly/scan.ts. */
 const REDUCE_AXIS = { Sum: 0, Prod: 1, Max: 2, Min: 3, All: 4, Any: 5 } as const;
