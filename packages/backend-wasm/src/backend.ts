@@ -62,7 +62,15 @@ export interface WasmBackendOptions {
 const MIB = 1024 * 1024;
 const PAGE = 65536;
 
-/** Whether a shared WebAssembly.Memory can be created here (Node; browsers when crossOriginIsolated). */
+/**
+ * Whether a shared WebAssembly.Memory can be created here (Node; browsers when crossOriginIsolated).
+ *
+ * @example
+ * ```ts
+ * import { sharedMemorySupported } from '@tapegrad/backend-wasm';
+ * console.log(sharedMemorySupported()); // true
+ * ```
+ */
 export function sharedMemorySupported(): boolean {
   const g = globalThis as { crossOriginIsolated?: boolean };
   return (

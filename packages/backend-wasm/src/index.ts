@@ -62,8 +62,10 @@ const liveBackends = new Set<WasmBackend>();
  *
  * @example
  * ```ts
- * import { setThreadsCount } from '@tapegrad/backend-wasm';
- * setThreadsCount(2); // the main thread and one worker
+ * import { getThreadsCount, setThreadsCount } from '@tapegrad/backend-wasm';
+ * setThreadsCount(2); // the main thread and one worker, for every wasm backend
+ * console.log(getThreadsCount()); // 2
+ * setThreadsCount(1);
  * ```
  */
 export function setThreadsCount(n: number): void {

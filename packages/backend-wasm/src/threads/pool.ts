@@ -66,6 +66,12 @@ function nodeWorkerThreads(): NodeWorkerThreads | null {
 /**
  * Whether this host can run kernel threads: shared memory (Node, or a browser page that is
  * `crossOriginIsolated`) and a way to start workers.
+ *
+ * @example
+ * ```ts
+ * import { threadsSupported } from '@tapegrad/backend-wasm';
+ * console.log(threadsSupported()); // true
+ * ```
  */
 export function threadsSupported(): boolean {
   const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
