@@ -20,40 +20,49 @@ export function crossEntropy(logits: Tensor, labels: Int32Array): Tensor {
   return tg.losses.softmaxCrossEntropy(oneHotTargets(labels, logits.shape[1]!), logits);
 }
 
-/** One optimizer step on a batch; returns the batch loss. Everything it makes is freed (tidy). */
-export function trainStep(
+/**
+ * Reads the tensors' values, then disposes them. Asynchronous reads work on every backend,
+ * webgpu included (a browser cannot read GPU memory synchronously).
+ */
+export async function readAndDispose(tensors: Tensor[]): Promise<Float32Array[]> {
+  try {
+    return await Promise.all(tensors.map(async (t) => Float32Array.from(await t.data(), Number)));
+  } finally {
+    tg.dispose(tensors);
+  }
+}
+
+/** One optimizer step on a batch; resolves to the batch loss. Everything it makes is freed. */
+export async function trainStep(
   model: Classifier,
   optimizer: Optimizer,
   inputs: () => Tensor,
   labels: Int32Array,
-): number {
-  return tg.tidy(() => {
+): Promise<number> {
+  const cost = tg.tidy(() => {
     const x = inputs();
-    const cost = optimizer.minimize(
-      () => crossEntropy(model.predict(x), labels),
-      true,
-      model.params,
-    );
-    return cost!.dataSync()[0]!;
+    return optimizer.minimize(() => crossEntropy(model.predict(x), labels), true, model.params)!;
   });
+  const [value] = await readAndDispose([cost]);
+  return value![0]!;
 }
 
 /** Loss and accuracy on a whole set, without recording a tape. */
-export function evaluate(
+export async function evaluate(
   model: Classifier,
   inputs: () => Tensor,
   labels: Int32Array,
-): { loss: number; accuracy: number } {
-  return tg.tidy(() =>
+): Promise<{ loss: number; accuracy: number }> {
+  const outputs = tg.tidy(() =>
     tg.noGrad(() => {
       const logits = model.predict(inputs());
-      const loss = crossEntropy(logits, labels).dataSync()[0]!;
-      const predicted = logits.argMax(1).dataSync();
-      let correct = 0;
-      labels.forEach((c, i) => (correct += Number(predicted[i]) === c ? 1 : 0));
-      return { loss, accuracy: correct / labels.length };
+      return [crossEntropy(logits, labels), logits.argMax(1)];
     }),
   );
+  const [loss, predicted] = await readAndDispose(outputs);
+  let correct = 0;
+  labels.forEach((c, i) => (correct += predicted![i] === c ? 1 : 0));
+  return { loss: loss![0]!, accuracy: correct / labels.length };
 }
 
 /** Disposes a model's variables and its optimizer's state. */

@@ -54,16 +54,28 @@ export function numberControl(
   return input;
 }
 
-/** Calls `frame` on every animation frame until it returns false or `stop()` is called. */
-export function animate(frame: () => boolean): { stop(): void } {
+/**
+ * Calls `frame` on animation frames until it resolves to false or `stop()` is called; an
+ * asynchronous frame finishes before the next one is requested. A frame that throws stops the
+ * loop and is passed to `onError`.
+ */
+export function animate(
+  frame: () => boolean | Promise<boolean>,
+  onError: (e: unknown) => void = (e) => console.error(e),
+): { stop(): void } {
   let handle = 0;
   let running = true;
-  const tick = () => {
+  const tick = async () => {
     if (!running) return;
-    if (frame()) handle = requestAnimationFrame(tick);
-    else running = false;
+    try {
+      if ((await frame()) && running) handle = requestAnimationFrame(() => void tick());
+      else running = false;
+    } catch (e) {
+      running = false;
+      onError(e);
+    }
   };
-  handle = requestAnimationFrame(tick);
+  handle = requestAnimationFrame(() => void tick());
   return {
     stop() {
       running = false;

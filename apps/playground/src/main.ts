@@ -1,5 +1,6 @@
 import * as tg from 'tapegrad';
 import './style.css';
+import { listBackends, SYNC_BACKEND, type BackendChoice } from './backends.js';
 import { refreshStatus, resetSteps, status, type StatusState } from './status.js';
 import { createMnistTab, type MnistState } from './mnist/tab.js';
 import { createRaceTab, type RaceState } from './race/tab.js';
@@ -14,7 +15,7 @@ export interface PlaygroundState extends TapeState {
   ready: boolean;
   backend: string;
   /** Backends the switcher offers, and why the others are unavailable. */
-  backends: { name: string; available: boolean; reason: string }[];
+  backends: BackendChoice[];
   tab: TabId;
   shareUrl: string;
   status: StatusState;
@@ -94,24 +95,6 @@ function showTab(id: TabId): void {
   syncUrl();
 }
 
-/** cpu and wasm always; webgpu where the page can get an adapter and a webgpu backend is registered. */
-async function listBackends(): Promise<PlaygroundState['backends']> {
-  const registered = (name: string) => tg.getDefaultEngine().plugins.has(`backend:${name}`);
-  const list = ['cpu', 'wasm'].map((name) => ({
-    name,
-    available: registered(name),
-    reason: registered(name) ? '' : 'not registered',
-  }));
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  let reason = '';
-  if (!gpu) reason = 'this browser has no navigator.gpu';
-  else if (!(await gpu.requestAdapter().catch(() => null)))
-    reason = 'navigator.gpu gives no adapter';
-  else if (!registered('webgpu')) reason = 'the webgpu backend is not bundled in this build';
-  list.push({ name: 'webgpu', available: reason === '', reason });
-  return list;
-}
-
 async function switchBackend(name: string): Promise<void> {
   await tg.setBackend(name);
   state.backend = tg.getBackend();
@@ -121,8 +104,9 @@ async function switchBackend(name: string): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  // In a browser main thread the wasm backend compiles asynchronously.
-  await tg.ready();
+  // wasm first (compiled asynchronously on a browser main thread): the tape view reads every
+  // value synchronously, which webgpu cannot do; the switcher offers webgpu where it works.
+  await tg.setBackend(SYNC_BACKEND).catch(() => tg.ready());
   state.backend = tg.getBackend();
   const backendSelect = $<HTMLSelectElement>('backend-select');
   state.backends = await listBackends();
@@ -135,7 +119,10 @@ async function start(): Promise<void> {
   backendSelect.value = state.backend;
   backendSelect.addEventListener('change', () => {
     switchBackend(backendSelect.value).catch((e: unknown) => {
-      state.lastError = e instanceof Error ? e.message : String(e);
+      // The engine keeps the previous backend: say why, and show that one again.
+      const message = e instanceof Error ? e.message : String(e);
+      backendSelect.value = state.backend;
+      $('perf').textContent = `could not switch backends: ${message}`;
     });
   });
 

@@ -1,3 +1,4 @@
+import { withSyncReads } from './backends.js';
 import { backwardOrder, chainRuleText } from './chain-rule.js';
 import { createEditor, type CodeEditor } from './editor.js';
 import { gradcheckCode, renderGradcheck, type GradcheckOutcome } from './gradcheck.js';
@@ -76,7 +77,7 @@ export function createTapeTab(
 
   function run(): void {
     state.code = editor.getCode();
-    const outcome = runCode(state.code);
+    const outcome = withSyncReads(() => runCode(state.code));
     state.runCount++;
     state.logs = outcome.logs;
     state.lastError = outcome.error;
@@ -141,7 +142,7 @@ export function createTapeTab(
     showStep();
   });
   $('gradcheck').addEventListener('click', () => {
-    state.gradcheck = gradcheckCode(editor.getCode());
+    state.gradcheck = withSyncReads(() => gradcheckCode(editor.getCode()));
     renderGradcheck(gradcheckBox, state.gradcheck);
   });
 

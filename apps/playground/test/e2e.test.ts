@@ -169,6 +169,9 @@ describe.skipIf(!haveChromium)('playground in chromium', () => {
       if (msg.type() === 'error') consoleErrors.push(msg.text());
     });
     p.on('pageerror', (err) => consoleErrors.push(err.message));
+    p.on('response', (r) => {
+      if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.url()}`);
+    });
     await p.goto(url);
     await p.waitForFunction(() => window.__playground?.ready === true);
     return p;

@@ -1,7 +1,13 @@
 import * as tg from 'tapegrad';
 import type { Optimizer } from 'tapegrad';
 import { Random } from 'tapegrad';
-import { disposeTraining, evaluate, trainStep, type Classifier } from '../classifier.js';
+import {
+  disposeTraining,
+  evaluate,
+  readAndDispose,
+  trainStep,
+  type Classifier,
+} from '../classifier.js';
 import { h, numberControl, selectControl } from '../dom.js';
 import { createLossChart } from '../loss-chart.js';
 import { makeOptimizer, optimizerNames, type OptimizerName } from '../optimizers.js';
@@ -172,29 +178,23 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
     return { x: () => tg.tensor(images, [indices.length, IMAGE_SIZE, IMAGE_SIZE, 1]), labels };
   };
 
-  function classifyDrawing(): void {
-    const image = drawPad.toImage();
-    state.drawn = image ? Array.from(image) : null;
-    const pctx = preview.getContext('2d')!;
-    const pixels = new ImageData(IMAGE_SIZE, IMAGE_SIZE);
-    image?.forEach((v, k) => pixels.data.set([255 * v, 255 * v, 255 * v, 255], 4 * k));
-    pctx.putImageData(pixels, 0, 0);
-    if (!image || !model) {
-      state.probabilities = state.predicted = null;
-      bars.replaceChildren();
-      return;
-    }
-    const probabilities = tg.tidy(() =>
-      tg.noGrad(() =>
-        Array.from(
-          tg.softmax(model!.predict(tg.tensor(image, [1, IMAGE_SIZE, IMAGE_SIZE, 1]))).dataSync(),
+  /** Bumped by every reset: results of steps started before it are dropped. */
+  let generation = 0;
+
+  async function classify(image: Float32Array): Promise<void> {
+    const gen = generation;
+    const [probabilities] = await readAndDispose([
+      tg.tidy(() =>
+        tg.noGrad(() =>
+          tg.softmax(model!.predict(tg.tensor(image, [1, IMAGE_SIZE, IMAGE_SIZE, 1]))),
         ),
       ),
-    );
-    state.probabilities = probabilities;
-    state.predicted = probabilities.indexOf(Math.max(...probabilities));
+    ]);
+    if (gen !== generation) return;
+    state.probabilities = Array.from(probabilities!);
+    state.predicted = state.probabilities.indexOf(Math.max(...state.probabilities));
     bars.replaceChildren(
-      ...probabilities.map((p, digit) => {
+      ...state.probabilities.map((p, digit) => {
         const bar = h('div', { className: 'bar' });
         bar.style.width = `${(100 * p).toFixed(1)}%`;
         return h(
@@ -211,7 +211,22 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
     );
   }
 
-  function paint(): void {
+  /** Shows the drawing as the model sees it (28×28) and classifies it. */
+  function classifyDrawing(): void {
+    const image = drawPad.toImage();
+    state.drawn = image ? Array.from(image) : null;
+    const pixels = new ImageData(IMAGE_SIZE, IMAGE_SIZE);
+    image?.forEach((v, k) => pixels.data.set([255 * v, 255 * v, 255 * v, 255], 4 * k));
+    preview.getContext('2d')!.putImageData(pixels, 0, 0);
+    if (image && model) {
+      classify(image).catch(showError);
+    } else {
+      state.probabilities = state.predicted = null;
+      bars.replaceChildren();
+    }
+  }
+
+  async function paint(): Promise<void> {
     const last = state.accuracies[state.accuracies.length - 1];
     const loss = state.trainLosses[state.trainLosses.length - 1];
     stats.textContent = [
@@ -223,58 +238,72 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
     refreshStatus();
   }
 
-  function measureAccuracy(): void {
-    const { test } = data!;
-    const all = Int32Array.from({ length: test.count }, (_, i) => i);
-    const batch = batchOf(test, all);
-    const { accuracy } = evaluate(model!, batch.x, batch.labels);
-    state.accuracies.push([state.step, accuracy]);
-    chart.push(state.step, [state.trainLosses[state.trainLosses.length - 1] ?? null, accuracy]);
-    if (state.drawn) classifyDrawing();
-  }
-
-  function step(): void {
-    const { train } = data!;
+  async function step(): Promise<void> {
+    const gen = generation;
+    const { train, test } = data!;
     const indices = Array.from({ length: state.config.batchSize }, () =>
       Math.floor(batchRng.uniform() * train.count),
     );
     const batch = batchOf(train, indices);
     const t0 = performance.now();
-    const loss = trainStep(model!, optimizer!, batch.x, batch.labels);
+    const loss = await trainStep(model!, optimizer!, batch.x, batch.labels);
     recordStep(performance.now() - t0);
+    if (gen !== generation) return;
     state.step++;
     state.trainLosses.push(loss);
     state.tensorCounts.push(tg.memory().numTensors);
-    if (state.step % EVAL_EVERY === 0) measureAccuracy();
-    else chart.push(state.step, [loss, null]);
+    if (state.step % EVAL_EVERY !== 0) {
+      chart.push(state.step, [loss, null]);
+      return;
+    }
+    const all = batchOf(
+      test,
+      Int32Array.from({ length: test.count }, (_, i) => i),
+    );
+    const { accuracy } = await evaluate(model!, all.x, all.labels);
+    if (gen !== generation) return;
+    state.accuracies.push([state.step, accuracy]);
+    chart.push(state.step, [loss, accuracy]);
+    if (state.drawn) classifyDrawing();
   }
 
+  function showError(e: unknown): void {
+    state.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    stats.textContent = `stopped: ${state.error}`;
+  }
   const loop = createTrainingLoop({
     step,
     paint,
     button: playButton,
     onPlayingChange: (playing) => (state.playing = playing),
+    onError: showError,
   });
 
   function reset(): void {
     if (!data) return;
+    generation++;
     const wasPlaying = loop.playing;
     loop.pause();
     disposeTraining(model, optimizer);
     model = createCnn(state.config.seed);
     optimizer = makeOptimizer(state.config.optimizer, state.config.learningRate);
     batchRng = new Random(state.config.seed + 1);
-    Object.assign(state, { step: 0, trainLosses: [], accuracies: [], tensorCounts: [] });
+    Object.assign(state, {
+      error: null,
+      step: 0,
+      trainLosses: [],
+      accuracies: [],
+      tensorCounts: [],
+    });
     chart.reset();
     resetSteps();
     if (state.drawn) classifyDrawing();
-    paint();
+    void paint();
     if (wasPlaying) loop.play();
   }
 
   stepButton.addEventListener('click', () => {
-    step();
-    paint();
+    step().then(paint).catch(showError);
   });
   resetButton.addEventListener('click', reset);
   clearButton.addEventListener('click', () => {
@@ -299,5 +328,5 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
     },
   );
 
-  return { show: paint, hide: loop.pause, backendChanged: reset };
+  return { show: () => void paint(), hide: loop.pause, backendChanged: reset };
 }

@@ -1,4 +1,5 @@
 import * as tg from 'tapegrad';
+import { withSyncReads } from '../backends.js';
 import type { Surface } from './surfaces.js';
 
 const BANDS = 16;
@@ -39,11 +40,13 @@ export function toCanvas(
  */
 export function drawContourMap(canvas: HTMLCanvasElement, surface: Surface): void {
   const [w, h] = [canvas.width, canvas.height];
-  const values = tg.tidy(() => {
-    const col = tg.linspace(surface.x[0], surface.x[1], w).reshape([1, w]);
-    const row = tg.linspace(surface.y[1], surface.y[0], h).reshape([h, 1]);
-    return surface.f(col.add(tg.zeros([h, 1])), row.add(tg.zeros([1, w]))).dataSync();
-  });
+  const values = withSyncReads(() =>
+    tg.tidy(() => {
+      const col = tg.linspace(surface.x[0], surface.x[1], w).reshape([1, w]);
+      const row = tg.linspace(surface.y[1], surface.y[0], h).reshape([h, 1]);
+      return surface.f(col.add(tg.zeros([h, 1])), row.add(tg.zeros([1, w]))).dataSync();
+    }),
+  );
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];

@@ -1,5 +1,6 @@
 import * as tg from 'tapegrad';
 import type { Optimizer, Variable } from 'tapegrad';
+import { withSyncReads } from '../backends.js';
 import { animate, h, numberControl, selectControl } from '../dom.js';
 import { makeOptimizer, optimizerNames, type OptimizerName } from '../optimizers.js';
 import { recordStep, refreshStatus, resetSteps } from '../status.js';
@@ -158,18 +159,20 @@ export function createRaceTab(root: HTMLElement, register: (state: RaceState) =>
 
   function step(): void {
     const t0 = performance.now();
-    for (const r of racers) {
-      tg.tidy(() => {
-        r.optimizer.minimize(
-          () => surface.f(r.point.slice([0], [1]), r.point.slice([1], [1])).sum(),
-          false,
-          [r.point],
-        );
-      });
-      const [x, y] = r.point.dataSync();
-      state.trajectories[r.name].push([x!, y!]);
-      state.losses[r.name] = lossAt(r.point);
-    }
+    withSyncReads(() => {
+      for (const r of racers) {
+        tg.tidy(() => {
+          r.optimizer.minimize(
+            () => surface.f(r.point.slice([0], [1]), r.point.slice([1], [1])).sum(),
+            false,
+            [r.point],
+          );
+        });
+        const [x, y] = r.point.dataSync();
+        state.trajectories[r.name].push([x!, y!]);
+        state.losses[r.name] = lossAt(r.point);
+      }
+    });
     recordStep(performance.now() - t0);
     state.step++;
   }
@@ -200,14 +203,18 @@ export function createRaceTab(root: HTMLElement, register: (state: RaceState) =>
       r.optimizer.dispose();
       r.point.dispose();
     }
-    racers = optimizerNames.map((name) => ({
-      name,
-      point: tg.variable(surface.start),
-      optimizer: makeOptimizer(name, state.learningRates[name]),
-    }));
+    // The race reads every point as it goes: it runs on wasm while webgpu is selected.
+    racers = withSyncReads(() =>
+      optimizerNames.map((name) => ({
+        name,
+        point: tg.variable(surface.start),
+        optimizer: makeOptimizer(name, state.learningRates[name]),
+      })),
+    );
     state.step = 0;
     state.trajectories = byOptimizer(() => [[...surface.start]]);
-    state.losses = byOptimizer(() => lossAt(racers[0]!.point));
+    const startLoss = withSyncReads(() => lossAt(racers[0]!.point));
+    state.losses = byOptimizer(() => startLoss);
     title.textContent = `${surface.title}, from (${surface.start.join(', ')}), ${state.steps} steps`;
     resetSteps();
     draw();

@@ -1,7 +1,13 @@
 import * as tg from 'tapegrad';
 import type { Optimizer } from 'tapegrad';
 import { Random } from 'tapegrad';
-import { disposeTraining, evaluate, trainStep, type Classifier } from '../classifier.js';
+import {
+  disposeTraining,
+  evaluate,
+  readAndDispose,
+  trainStep,
+  type Classifier,
+} from '../classifier.js';
 import { h, numberControl, selectControl } from '../dom.js';
 import { createLossChart } from '../loss-chart.js';
 import { makeOptimizer, optimizerNames, type OptimizerName } from '../optimizers.js';
@@ -33,6 +39,8 @@ export interface TrainConfig {
 /** The training tab's state, exposed for the tests. */
 export interface TrainState {
   config: TrainConfig;
+  /** The error that stopped training, if any. */
+  error: string | null;
   playing: boolean;
   step: number;
   trainLosses: number[];
@@ -62,6 +70,7 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
       noise: 0.05,
       seed: 1,
     },
+    error: null,
     playing: false,
     step: 0,
     trainLosses: [],
@@ -171,16 +180,20 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
   );
   const chart = createLossChart(chartBox, ['train loss', 'test loss'], { width: 560, height: 220 });
 
-  function paint(): void {
-    const probabilities = tg.tidy(() =>
-      tg.noGrad(() =>
-        tg
-          .softmax(model!.predict(tg.tensor(grid, [GRID * GRID, 2])))
-          .slice([0, 1], [-1, 1])
-          .dataSync(),
+  /** Bumped by every reset: results of steps started before it are dropped. */
+  let generation = 0;
+
+  async function paint(): Promise<void> {
+    const gen = generation;
+    const [probabilities] = await readAndDispose([
+      tg.tidy(() =>
+        tg.noGrad(() =>
+          tg.softmax(model!.predict(tg.tensor(grid, [GRID * GRID, 2]))).slice([0, 1], [-1, 1]),
+        ),
       ),
-    );
-    drawDecisionMap(canvas, probabilities, GRID, data);
+    ]);
+    if (gen !== generation) return;
+    drawDecisionMap(canvas, probabilities!, GRID, data);
     state.paints++;
     const last = (a: number[]) => (a.length ? a[a.length - 1]!.toFixed(4) : '—');
     stats.textContent = [
@@ -193,7 +206,8 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     refreshStatus();
   }
 
-  function step(): void {
+  async function step(): Promise<void> {
+    const gen = generation;
     const { train, test } = data;
     const batch = Math.min(state.config.batchSize, train.count);
     const xy = new Float32Array(2 * batch);
@@ -205,9 +219,10 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
       labels[k] = train.labels[i]!;
     }
     const t0 = performance.now();
-    const loss = trainStep(model!, optimizer!, () => tg.tensor(xy, [batch, 2]), labels);
+    const loss = await trainStep(model!, optimizer!, () => tg.tensor(xy, [batch, 2]), labels);
     recordStep(performance.now() - t0);
-    const evaluation = evaluate(model!, tensorOf(test), test.labels);
+    const evaluation = await evaluate(model!, tensorOf(test), test.labels);
+    if (gen !== generation) return;
     state.step++;
     state.trainLosses.push(loss);
     state.testLosses.push(evaluation.loss);
@@ -216,14 +231,20 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     chart.push(state.step, [loss, evaluation.loss]);
   }
 
+  const showError = (e: unknown) => {
+    state.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    stats.textContent = `training stopped: ${state.error}`;
+  };
   const loop = createTrainingLoop({
     step,
     paint,
     button: playButton,
     onPlayingChange: (playing) => (state.playing = playing),
+    onError: showError,
   });
 
   function reset(): void {
+    generation++;
     const wasPlaying = loop.playing;
     loop.pause();
     disposeTraining(model, optimizer);
@@ -238,6 +259,7 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     optimizer = makeOptimizer(cfg.optimizer, cfg.learningRate);
     batchRng = new Random(cfg.seed + 1);
     Object.assign(state, {
+      error: null,
       step: 0,
       trainLosses: [],
       testLosses: [],
@@ -246,19 +268,18 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     });
     chart.reset();
     resetSteps();
-    paint();
+    paint().catch(showError);
     if (wasPlaying) loop.play();
   }
 
   stepButton.addEventListener('click', () => {
-    step();
-    paint();
+    step().then(paint).catch(showError);
   });
   resetButton.addEventListener('click', reset);
   reset();
 
   return {
-    show: paint,
+    show: () => void paint().catch(showError),
     hide: loop.pause,
     backendChanged: reset,
   };
