@@ -9,7 +9,7 @@
 import type { DType, OutputSpec, Shape, TensorInfo } from '@tapegrad/core';
 import { bytesPerElement, makeTypedArray, sizeFromShape, stridesOf } from '@tapegrad/core';
 import { broadcastStrides } from '@tapegrad/backend-cpu';
-import type { WasmBackend, WasmData, WasmKernel } from '../backend.js';
+import type { KernelCall, WasmBackend, WasmData, WasmKernel } from '../backend.js';
 import { shapeExports } from './shape-exports.js';
 
 /** Workspace slot of the strided-copy record (shape, strides, counter). */
@@ -51,7 +51,14 @@ export function planStrided(
   return plan;
 }
 
-/** Runs a planned strided copy; `src`/`dst` are byte pointers of the elements at index 0. */
+/** Bytes a copy moves per thread at least (~50 µs of memory traffic). */
+const MIN_BYTES_PER_PART = 1 << 20;
+
+/**
+ * Runs a planned strided copy; `src`/`dst` are byte pointers of the elements at index 0.
+ * Big copies split their outermost dimension among the kernel threads (each part with its
+ * own record: the kernel keeps its counter there).
+ */
 export function runStrided(
   backend: WasmBackend,
   plan: StridedPlan | null,
@@ -61,9 +68,26 @@ export function runStrided(
 ): void {
   if (!plan) return;
   const rank = plan.shape.length;
-  const desc = backend.workspace(LAYOUT_SLOT, 16 * rank);
-  backend.heap.i32.set([...plan.shape, ...plan.src, ...plan.dst], desc / 4);
-  shapeExports(backend).copyStrided(src, dst, desc, rank, elementBytes);
+  const outer = plan.shape[0]!;
+  const bytes = sizeFromShape(plan.shape) * elementBytes;
+  const step = Math.ceil(outer / Math.min(outer, backend.partsFor(bytes, MIN_BYTES_PER_PART)));
+  const calls: KernelCall[] = [];
+  for (let k0 = 0, i = 0; k0 < outer; k0 += step, i++) {
+    const desc = backend.workspace(LAYOUT_SLOT, 16 * rank, i);
+    const shape = [Math.min(step, outer - k0), ...plan.shape.slice(1)];
+    backend.heap.i32.set([...shape, ...plan.src, ...plan.dst], desc / 4);
+    calls.push({
+      fn: 'copyStrided',
+      args: [
+        src + k0 * plan.src[0]! * elementBytes,
+        dst + k0 * plan.dst[0]! * elementBytes,
+        desc,
+        rank,
+        elementBytes,
+      ],
+    });
+  }
+  backend.parallel(calls);
 }
 
 /** Byte pointer of element `offset` of a tensor. */
