@@ -7,7 +7,7 @@
  *      namespace object (`losses.huberLoss`), has an `@example` (missing ones are listed by
  *      package; EXAMPLES_PENDING lists the exceptions);
  *   3. every example runs, against the sources, and matches its result comments
- *      (scripts/docs-examples.ts; rules in docs/README.md, "Writing examples").
+ *      (scripts/docs-examples.ts; rules in CONTRIBUTING.md, "Writing examples").
  *
  *   tsx scripts/docs-check.ts [--only <text>] [--verbose]
  *     --only   run the examples whose package or name contains <text> (skips 1 and 2)
@@ -128,6 +128,23 @@ const selected = only
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-doc-examples-'));
 const started = performance.now();
 try {
+  // The checker checks itself: a right result comment passes, a wrong one fails.
+  const canary = (name: string, comment: string) => ({
+    pkg: '@tapegrad/ops-math',
+    name,
+    summary: true,
+    examples: [`add(tensor([1, 2]), 0.5).print(); // ${comment}`],
+  });
+  const self = await runExamples(
+    [canary('self-test-right', '[1.5, 2.5]'), canary('self-test-wrong', '[1.5, 3.5]')],
+    exportsByPackage(project),
+    dir,
+  );
+  if (self.failures.length !== 1 || !self.failures[0]!.where.includes('self-test-wrong')) {
+    console.error('docs-check: the example runner no longer tells right from wrong results:');
+    for (const f of self.failures) console.error(`  ${f.where}: ${f.message}`);
+    process.exit(1);
+  }
   const { failures, ran, checks } = await runExamples(
     selected,
     exportsByPackage(project),

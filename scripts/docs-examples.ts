@@ -1,6 +1,6 @@
 /**
  * The `@example` blocks of the published API: which exported functions and classes have
- * one, and running them. Used by scripts/docs-check.ts (see docs/README.md, "Writing
+ * one, and running them. Used by scripts/docs-check.ts (see CONTRIBUTING.md, "Writing
  * examples", for the rules an example follows).
  *
  * Extraction works on TypeDoc's reflections (the same conversion the API site uses), so
