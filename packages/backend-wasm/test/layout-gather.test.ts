@@ -35,37 +35,45 @@ it('the gather/scatter ops run wasm kernels, not the hosted CPU kernels', () => 
   }
 });
 
-describe.each(DTYPES)('%s', (dtype) => {
-  it('Gather along every axis, with batch dimensions and repeated indices', () => {
-    const x = { shape: [3, 5, 7], dtype };
-    expectSame(engine, 'Gather', [x, idx([4], [2, 0, 2, 1])], { axis: 0, batchDims: 0 });
-    expectSame(engine, 'Gather', [x, idx([2, 3], [4, 0, 3, 3, 1, 2])], { axis: 1, batchDims: 0 });
-    expectSame(engine, 'Gather', [x, idx([5], [6, 0, 5, 1, 6])], { axis: 2, batchDims: 0 });
-    expectSame(engine, 'Gather', [x, idx([3, 2], [0, 4, 1, 1, 3, 2])], { axis: 1, batchDims: 1 });
-    expectSame(engine, 'Gather', [x, idx([0], [])], { axis: 1, batchDims: 0 });
-    expectSame(engine, 'Gather', [{ shape: [9], dtype }, idx([], [8])], { axis: 0, batchDims: 0 });
+// threadGrain 0: TensorScatterUpdate's copy of the tensor splits among the 2 threads.
+describe.each([1, 2])('%i threads', (threads) => {
+  let e: Engine;
+  beforeAll(async () => {
+    e = threads === 1 ? engine : await wasmEngine({ threads, threadGrain: 0 });
   });
 
-  it('GatherNd and TensorScatterUpdate with K = 1, 2, 3', () => {
-    const x = { shape: [4, 3, 5], dtype };
-    const cases = [
-      { indices: idx([3, 1], [3, 0, 3]), slice: [3, 5] },
-      { indices: idx([2, 2, 2], [0, 2, 3, 1, 1, 1, 0, 2]), slice: [5] },
-      { indices: idx([4, 3], [3, 2, 4, 0, 0, 0, 1, 1, 1, 3, 2, 4]), slice: [] },
-    ];
-    for (const { indices, slice } of cases) {
-      expectSame(engine, 'GatherNd', [x, indices]);
-      const updates = { shape: [...indices.shape.slice(0, -1), ...slice], dtype };
-      // Duplicate rows: the last update wins, as on the CPU backend.
-      expectSame(engine, 'TensorScatterUpdate', [x, indices, updates]);
-    }
-  });
+  describe.each(DTYPES)('%s', (dtype) => {
+    it('Gather along every axis, with batch dimensions and repeated indices', () => {
+      const x = { shape: [3, 5, 7], dtype };
+      expectSame(e, 'Gather', [x, idx([4], [2, 0, 2, 1])], { axis: 0, batchDims: 0 });
+      expectSame(e, 'Gather', [x, idx([2, 3], [4, 0, 3, 3, 1, 2])], { axis: 1, batchDims: 0 });
+      expectSame(e, 'Gather', [x, idx([5], [6, 0, 5, 1, 6])], { axis: 2, batchDims: 0 });
+      expectSame(e, 'Gather', [x, idx([3, 2], [0, 4, 1, 1, 3, 2])], { axis: 1, batchDims: 1 });
+      expectSame(e, 'Gather', [x, idx([0], [])], { axis: 1, batchDims: 0 });
+      expectSame(e, 'Gather', [{ shape: [9], dtype }, idx([], [8])], { axis: 0, batchDims: 0 });
+    });
 
-  it('OneHot with out-of-range and negative indices', () => {
-    const indices = idx([2, 3], [0, 4, -1, 2, 5, 1]);
-    expectSame(engine, 'OneHot', [indices], { depth: 5, onValue: 1, offValue: 0, dtype });
-    expectSame(engine, 'OneHot', [indices], { depth: 3, onValue: -2.5, offValue: 7, dtype });
-    expectSame(engine, 'OneHot', [idx([0], [])], { depth: 4, onValue: 1, offValue: 0, dtype });
+    it('GatherNd and TensorScatterUpdate with K = 1, 2, 3', () => {
+      const x = { shape: [4, 3, 5], dtype };
+      const cases = [
+        { indices: idx([3, 1], [3, 0, 3]), slice: [3, 5] },
+        { indices: idx([2, 2, 2], [0, 2, 3, 1, 1, 1, 0, 2]), slice: [5] },
+        { indices: idx([4, 3], [3, 2, 4, 0, 0, 0, 1, 1, 1, 3, 2, 4]), slice: [] },
+      ];
+      for (const { indices, slice } of cases) {
+        expectSame(e, 'GatherNd', [x, indices]);
+        const updates = { shape: [...indices.shape.slice(0, -1), ...slice], dtype };
+        // Duplicate rows: the last update wins, as on the CPU backend.
+        expectSame(e, 'TensorScatterUpdate', [x, indices, updates]);
+      }
+    });
+
+    it('OneHot with out-of-range and negative indices', () => {
+      const indices = idx([2, 3], [0, 4, -1, 2, 5, 1]);
+      expectSame(e, 'OneHot', [indices], { depth: 5, onValue: 1, offValue: 0, dtype });
+      expectSame(e, 'OneHot', [indices], { depth: 3, onValue: -2.5, offValue: 7, dtype });
+      expectSame(e, 'OneHot', [idx([0], [])], { depth: 4, onValue: 1, offValue: 0, dtype });
+    });
   });
 });
 
