@@ -4,7 +4,7 @@
  * kernels do (int32 division by zero gives 0); Prelu and float32 FloorDiv run four lanes
  * at a time, the libm functions one element at a time.
  */
-import { K_F32, read, write } from './compare';
+import { Elements, K_F32 } from './compare';
 
 export const M_POW: i32 = 0;
 export const M_ATAN2: i32 = 1;
@@ -75,5 +75,10 @@ export function binaryMath(
     }
   }
   for (; i < n; i++)
-    write(kind, out, i, scalarOp(op, read(kind, a, i * aStep), read(kind, b, i * bStep)));
+    Elements.write(
+      kind,
+      out,
+      i,
+      scalarOp(op, Elements.read(kind, a, i * aStep), Elements.read(kind, b, i * bStep)),
+    );
 }

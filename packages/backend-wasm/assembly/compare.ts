@@ -203,42 +203,49 @@ function toInt32(v: f64): i32 {
   return <i32>(<u32>(t - Math.floor(t / TWO32) * TWO32));
 }
 
-/** Element i of a tensor of `kind`, as a double. */
-export function read(kind: i32, p: usize, i: i32): f64 {
-  switch (kind) {
-    case K_F32:
-      return <f64>load<f32>(p + ((<usize>i) << 2));
-    case K_I32:
-      return <f64>load<i32>(p + ((<usize>i) << 2));
-    case K_BOOL:
-      return <f64>load<u8>(p + <usize>i);
-    default:
-      return load<f64>(p + ((<usize>i) << 3));
+/**
+ * Elements of any kind read as doubles and stored back with typed-array conversions.
+ * Static `@inline` methods, so the per-element switch on the kind is inlined into every
+ * loop (a call per element would spill the SIMD registers).
+ */
+export class Elements {
+  /** Element i of a tensor of `kind`, as a double. */
+  @inline static read(kind: i32, p: usize, i: i32): f64 {
+    switch (kind) {
+      case K_F32:
+        return <f64>load<f32>(p + ((<usize>i) << 2));
+      case K_I32:
+        return <f64>load<i32>(p + ((<usize>i) << 2));
+      case K_BOOL:
+        return <f64>load<u8>(p + <usize>i);
+      default:
+        return load<f64>(p + ((<usize>i) << 3));
+    }
   }
-}
 
-/** Stores v as element i of a tensor of `kind`, as a typed-array store converts it. */
-export function write(kind: i32, p: usize, i: i32, v: f64): void {
-  switch (kind) {
-    case K_F32:
-      store<f32>(p + ((<usize>i) << 2), <f32>v);
-      break;
-    case K_I32:
-      store<i32>(p + ((<usize>i) << 2), toInt32(v));
-      break;
-    case K_BOOL:
-      // NaN is true (non-zero), as the CPU kernel's `x !== 0`.
-      store<u8>(p + <usize>i, v != 0 ? 1 : 0);
-      break;
-    default:
-      store<f64>(p + ((<usize>i) << 3), v);
+  /** Stores v as element i of a tensor of `kind`, as a typed-array store converts it. */
+  @inline static write(kind: i32, p: usize, i: i32, v: f64): void {
+    switch (kind) {
+      case K_F32:
+        store<f32>(p + ((<usize>i) << 2), <f32>v);
+        break;
+      case K_I32:
+        store<i32>(p + ((<usize>i) << 2), toInt32(v));
+        break;
+      case K_BOOL:
+        // NaN is true (non-zero), as the CPU kernel's `x !== 0`.
+        store<u8>(p + <usize>i, v != 0 ? 1 : 0);
+        break;
+      default:
+        store<f64>(p + ((<usize>i) << 3), v);
+    }
   }
 }
 
 /**
  * out[i] = x[i] converted from kind `from` to kind `to`, as a typed-array store does:
  * floats round to nearest, int32 truncates and wraps (NaN, ±∞ give 0), bool is x ≠ 0.
- * float32 ↔ int32 run four lanes at a time.
+ * float32 ↔ int32 and float32/int32 → bool run four lanes at a time.
  */
 export function cast(from: i32, to: i32, x: usize, out: usize, n: i32): void {
   let i = 0;
@@ -246,6 +253,13 @@ export function cast(from: i32, to: i32, x: usize, out: usize, n: i32): void {
     for (; i + 4 <= n; i += 4) {
       const o = (<usize>i) << 2;
       v128.store(out + o, f32x4.convert_i32x4_s(v128.load(x + o)));
+    }
+  } else if ((from == K_F32 || from == K_I32) && to == K_BOOL) {
+    // x ≠ 0 (NaN included) as four bool bytes.
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(x + ((<usize>i) << 2));
+      const m = from == K_F32 ? f32x4.ne(v, f32x4.splat(0)) : i32x4.ne(v, i32x4.splat(0));
+      store<i32>(out + <usize>i, maskBytes(m));
     }
   } else if (from == K_F32 && to == K_I32) {
     // Lanes with |v| < 2^31 truncate exactly; chunks with NaN, ±∞ or larger values go element by element.
@@ -256,9 +270,9 @@ export function cast(from: i32, to: i32, x: usize, out: usize, n: i32): void {
       if (i32x4.all_true(f32x4.lt(f32x4.abs(v), limit))) {
         v128.store(out + o, i32x4.trunc_sat_f32x4_s(v));
       } else {
-        for (let j = i; j < i + 4; j++) write(K_I32, out, j, read(K_F32, x, j));
+        for (let j = i; j < i + 4; j++) Elements.write(K_I32, out, j, Elements.read(K_F32, x, j));
       }
     }
   }
-  for (; i < n; i++) write(to, out, i, read(from, x, i));
+  for (; i < n; i++) Elements.write(to, out, i, Elements.read(from, x, i));
 }

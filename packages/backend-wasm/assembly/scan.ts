@@ -4,7 +4,7 @@
  * buffer (one pass over the input, row by row), then stored with a typed-array conversion:
  * the CPU kernels' arithmetic exactly (a JavaScript number accumulator).
  */
-import { read, write } from './compare';
+import { Elements } from './compare';
 
 export const A_SUM: i32 = 0;
 export const A_PROD: i32 = 1;
@@ -27,21 +27,24 @@ function initial(op: i32): f64 {
   }
 }
 
-/** Max/Min propagate NaN (once NaN, always NaN); All/Any treat NaN as true (non-zero). */
-function combine(op: i32, acc: f64, v: f64): f64 {
-  switch (op) {
-    case A_SUM:
-      return acc + v;
-    case A_PROD:
-      return acc * v;
-    case A_MAX:
-      return v > acc || v != v ? v : acc;
-    case A_MIN:
-      return v < acc || v != v ? v : acc;
-    case A_ALL:
-      return acc != 0 && v != 0 ? 1 : 0;
-    default:
-      return acc != 0 || v != 0 ? 1 : 0;
+/** The accumulation step of each reduction (a static `@inline` method: no call per element). */
+class Reduction {
+  /** Max/Min propagate NaN (once NaN, always NaN); All/Any treat NaN as true (non-zero). */
+  @inline static combine(op: i32, acc: f64, v: f64): f64 {
+    switch (op) {
+      case A_SUM:
+        return acc + v;
+      case A_PROD:
+        return acc * v;
+      case A_MAX:
+        return v > acc || v != v ? v : acc;
+      case A_MIN:
+        return v < acc || v != v ? v : acc;
+      case A_ALL:
+        return acc != 0 && v != 0 ? 1 : 0;
+      default:
+        return acc != 0 || v != 0 ? 1 : 0;
+    }
   }
 }
 
@@ -65,16 +68,26 @@ export function reduceAxis(
   acc: usize,
 ): void {
   const init = initial(op);
+  if (inner == 1) {
+    // Rows: the accumulator stays in a local.
+    for (let o = 0; o < outer; o++) {
+      let a = init;
+      for (let k = 0; k < r; k++) a = Reduction.combine(op, a, Elements.read(kind, x, o * r + k));
+      Elements.write(outKind, out, o, a);
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) store<f64>(slot(acc, i), init);
     for (let k = 0; k < r; k++) {
       const base = (o * r + k) * inner;
       for (let i = 0; i < inner; i++) {
         const p = slot(acc, i);
-        store<f64>(p, combine(op, load<f64>(p), read(kind, x, base + i)));
+        store<f64>(p, Reduction.combine(op, load<f64>(p), Elements.read(kind, x, base + i)));
       }
     }
-    for (let i = 0; i < inner; i++) write(outKind, out, o * inner + i, load<f64>(slot(acc, i)));
+    for (let i = 0; i < inner; i++)
+      Elements.write(outKind, out, o * inner + i, load<f64>(slot(acc, i)));
   }
 }
 
@@ -93,10 +106,26 @@ export function argReduce(
   inner: i32,
   best: usize,
 ): void {
+  if (inner == 1) {
+    // Rows: the best value stays in a local, and the first NaN ends the row.
+    for (let o = 0; o < outer; o++) {
+      let b = Elements.read(kind, x, o * r);
+      let arg = 0;
+      for (let k = 1; k < r && b == b; k++) {
+        const v = Elements.read(kind, x, o * r + k);
+        if (v != v || (isMax ? v > b : v < b)) {
+          b = v;
+          arg = k;
+        }
+      }
+      store<i32>(out + ((<usize>o) << 2), arg);
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const arg = out + ((<usize>(o * inner)) << 2);
     for (let i = 0; i < inner; i++) {
-      store<f64>(slot(best, i), read(kind, x, o * r * inner + i));
+      store<f64>(slot(best, i), Elements.read(kind, x, o * r * inner + i));
       store<i32>(arg + ((<usize>i) << 2), 0);
     }
     for (let k = 1; k < r; k++) {
@@ -105,7 +134,7 @@ export function argReduce(
         const p = slot(best, i);
         const b = load<f64>(p);
         if (b != b) continue;
-        const v = read(kind, x, base + i);
+        const v = Elements.read(kind, x, base + i);
         if (v != v || (isMax ? v > b : v < b)) {
           store<f64>(p, v);
           store<i32>(arg + ((<usize>i) << 2), k);
@@ -140,9 +169,9 @@ export function scan(
       for (let i = 0; i < inner; i++) {
         const p = slot(acc, i);
         const a = load<f64>(p);
-        const v = read(kind, x, base + i);
+        const v = Elements.read(kind, x, base + i);
         const next = isProd ? a * v : a + v;
-        write(kind, out, base + i, exclusive ? a : next);
+        Elements.write(kind, out, base + i, exclusive ? a : next);
         store<f64>(p, next);
       }
     }
