@@ -67,3 +67,4 @@ export type {
   SaveFn,
 } from './autodiff.js';
 export { AddNOp, IdentityOp, StopGradientOp } from './core-ops.js';
+export { inspectTape, type TapeOp, type TapeSource, type TapeView } from './inspect.js';
