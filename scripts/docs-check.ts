@@ -17,7 +17,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Application, LogLevel, TSConfigReader, TypeDocReader } from 'typedoc';
-import { collectDocItems, exportsByPackage, runExamples } from './docs-examples.ts';
+import {
+  collectDocItems,
+  exportsByPackage,
+  runExamples,
+  typecheckExamples,
+} from './docs-examples.ts';
 import { repoRoot } from './published.ts';
 
 /**
@@ -168,6 +173,15 @@ try {
     console.log(
       `docs-check: ${ran} examples ran, ${checks} result comments matched (${seconds} s)`,
     );
+  // ---- 4. and they compile
+  const typeStarted = performance.now();
+  const typeErrors = typecheckExamples(selected, exportsByPackage(project), dir);
+  const typeSeconds = ((performance.now() - typeStarted) / 1000).toFixed(1);
+  if (typeErrors.length) {
+    console.error(`docs-check: ${typeErrors.length} type errors in examples:`);
+    for (const e of typeErrors) console.error(`  ${e}`);
+    failed = true;
+  } else console.log(`docs-check: the examples type-check (${typeSeconds} s)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -251,6 +251,8 @@ export interface PreparedExample {
   code: string;
   /** Result comments found (0: the example only has to run without throwing). */
   checks: number;
+  /** Line of `code` where the example's own first line is. */
+  firstLine: number;
 }
 
 /**
@@ -264,6 +266,8 @@ export function prepareExample(
   exportsOf: Map<string, Map<string, boolean>>,
   entries: Map<string, string>,
   runtimePath: string,
+  /** How a module path is written: a file URL to run it, the path itself to type-check it. */
+  specifier: (path: string) => string = (path) => pathToFileURL(path).href,
 ): PreparedExample {
   const file = ts.createSourceFile('example.ts', source, ts.ScriptTarget.ES2022, true);
   const edits: { pos: number; end: number; text: string }[] = [];
@@ -278,7 +282,7 @@ export function prepareExample(
         edits.push({
           pos: node.moduleSpecifier.getStart(),
           end: node.moduleSpecifier.end,
-          text: JSON.stringify(pathToFileURL(target).href),
+          text: JSON.stringify(specifier(target)),
         });
     }
     if (
@@ -340,8 +344,8 @@ export function prepareExample(
     body = body.slice(0, e.pos) + e.text + body.slice(e.end);
 
   const imports: string[] = [
-    `import ${JSON.stringify(pathToFileURL(entries.get('tapegrad')!).href)};`,
-    `import { __expect } from ${JSON.stringify(pathToFileURL(runtimePath).href)};`,
+    `import ${JSON.stringify(specifier(entries.get('tapegrad')!))};`,
+    `import { __expect } from ${JSON.stringify(specifier(runtimePath))};`,
   ];
   const taken = new Set(declared);
   for (const from of [pkg, 'tapegrad']) {
@@ -355,11 +359,15 @@ export function prepareExample(
       taken.add(name);
       (names.get(name) ? types : values).push(name);
     }
-    const url = JSON.stringify(pathToFileURL(entry).href);
+    const url = JSON.stringify(specifier(entry));
     if (values.length) imports.push(`import { ${values.join(', ')} } from ${url};`);
     if (types.length) imports.push(`import type { ${types.join(', ')} } from ${url};`);
   }
-  return { code: `${imports.join('\n')}\n${body}\nexport {};\n`, checks };
+  return {
+    code: `${imports.join('\n')}\n${body}\nexport {};\n`,
+    checks,
+    firstLine: imports.length + 1,
+  };
 }
 
 export interface ExampleFailure {
@@ -438,4 +446,66 @@ export async function runExamples(
     process.chdir(cwd);
   }
   return { failures, ran, checks };
+}
+
+/**
+ * Type-checks the examples as users would compile them (the repository's strict compiler
+ * options, workspace imports resolved to the sources). Returns one message per error.
+ */
+export function typecheckExamples(
+  items: DocItem[],
+  exportsOf: Map<string, Map<string, boolean>>,
+  dir: string,
+): string[] {
+  const entries = sourceEntries();
+  const runtimePath = join(repoRoot, 'scripts', 'docs-examples-runtime.ts');
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(repoRoot, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
+  if (!config) return ['cannot read tsconfig.json'];
+  const files = new Map<string, { where: string; firstLine: number }>();
+  const problems: string[] = [];
+  for (const item of items) {
+    for (const [i, source] of item.examples.entries()) {
+      const where = `${item.pkg} ${item.name}${item.examples.length > 1 ? ` (example ${i + 1})` : ''}`;
+      try {
+        const prepared = prepareExample(
+          source,
+          where,
+          item.pkg,
+          exportsOf,
+          entries,
+          runtimePath,
+          (path) => path,
+        );
+        const file = join(dir, `check-${item.pkg.replace(/\W+/g, '_')}-${item.name}-${i}.mts`);
+        writeFileSync(file, prepared.code);
+        files.set(file, { where, firstLine: prepared.firstLine });
+      } catch (e) {
+        problems.push(`${where}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+  const program = ts.createProgram([...files.keys()], {
+    ...config.options,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+  });
+  for (const [file, { where, firstLine }] of files) {
+    const sf = program.getSourceFile(file);
+    if (!sf) continue;
+    for (const d of [
+      ...program.getSyntacticDiagnostics(sf),
+      ...program.getSemanticDiagnostics(sf),
+    ]) {
+      const line = d.start === undefined ? 0 : sf.getLineAndCharacterOfPosition(d.start).line + 1;
+      const text = ts.flattenDiagnosticMessageText(d.messageText, '\n    ');
+      problems.push(`${where}: line ${Math.max(1, line - firstLine + 1)}: ${text}`);
+    }
+  }
+  return problems;
 }
