@@ -80,6 +80,12 @@ export function sharedMemorySupported(): boolean {
   );
 }
 
+/**
+ * Stops the workers of a backend that was garbage-collected without `dispose()` (the engine
+ * has no way to dispose its backends): idle workers would otherwise live until exit.
+ */
+const orphanedPools = new FinalizationRegistry<ThreadPool>((pool) => pool.dispose());
+
 /** Workspace slots per thread (see `workspace`). */
 const SLOTS_PER_THREAD = 256;
 
@@ -167,9 +173,11 @@ export class WasmBackend implements Backend {
       variantKernelBytes('worker'),
       this.kernels as unknown as Record<string, unknown>,
     );
+    orphanedPools.register(this, this.pool, this.pool);
   }
 
   private stopThreads(): void {
+    if (this.pool) orphanedPools.unregister(this.pool);
     this.pool?.dispose();
     this.pool = null;
     if (this.poolControl) this.heap.release(this.poolControl.ptr, this.poolControl.size);

@@ -52,8 +52,8 @@ function canCompileSync(): boolean {
 
 /** Threads of backends created without a `threads` option (see `setThreadsCount`). */
 let defaultThreads = 1;
-/** Live backends, which `setThreadsCount` updates. */
-const liveBackends = new Set<WasmBackend>();
+/** Backends `setThreadsCount` updates: weakly held (an engine left to the GC takes its backend along). */
+const liveBackends = new Set<WeakRef<WasmBackend>>();
 
 /**
  * Sets the number of kernel threads of every live wasm backend and of those created later
@@ -73,7 +73,11 @@ export function setThreadsCount(n: number): void {
     throw new Error(`wasm: setThreadsCount(${n}): expected an integer ≥ 1`);
   }
   defaultThreads = n;
-  for (const backend of liveBackends) backend.setThreadsCount(n);
+  for (const ref of liveBackends) {
+    const backend = ref.deref();
+    if (backend) backend.setThreadsCount(n);
+    else liveBackends.delete(ref);
+  }
 }
 
 /**
@@ -91,10 +95,11 @@ export function getThreadsCount(): number {
 }
 
 function track(backend: WasmBackend): WasmBackend {
-  liveBackends.add(backend);
+  const ref = new WeakRef(backend);
+  liveBackends.add(ref);
   const dispose = backend.dispose.bind(backend);
   backend.dispose = () => {
-    liveBackends.delete(backend);
+    liveBackends.delete(ref);
     dispose();
   };
   return backend;
