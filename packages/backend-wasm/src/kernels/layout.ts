@@ -115,7 +115,7 @@ export function fillTensor(backend: WasmBackend, t: TensorInfo, value: number): 
 
 /**
  * A new output filled with zeros by wasm's memory.fill (TypedArray.fill on a shared
- * memory's view runs ~100× slower than a memset in V8).
+ * memory's view runs ~30× slower than a memset in V8).
  */
 export function zeroedOutput(backend: WasmBackend, spec: OutputSpec): TensorInfo {
   const out = backend.output(spec);
