@@ -1,5 +1,5 @@
 import * as tg from 'tapegrad';
-import type { Tensor } from 'tapegrad';
+import type { TapeOp, TapeSource, Tensor } from 'tapegrad';
 import {
   compileUserCode,
   disposingNewVariables,
@@ -7,9 +7,6 @@ import {
   errorMessage,
   withCapturedConsole,
 } from './user-code.js';
-
-/** A recorded op (core's TapeNode, reached through `tensor.node`). */
-type TapeNode = NonNullable<Tensor['node']>;
 
 /** One box of the graph: a tape entry (op) or a leaf tensor. */
 export interface GraphNode {
@@ -65,140 +62,130 @@ export function label<T extends Tensor>(t: T, name: string): T {
 const round = (v: number): number => (Number.isInteger(v) ? v : Number(v.toPrecision(6)));
 const read = (t: Tensor): number[] => Array.from(t.dataSync(), (v) => round(Number(v)));
 
-/** The leaf a saved input handle stands for. */
-const leafOf = (h: Tensor): Tensor => h.leaf ?? h;
-
 /**
- * Walks the tape from `out` and records, for every tape entry and leaf, its value and
- * gradient; runs `out.backward()` (seeded with ones for a non-scalar output, i.e. the
- * backward of its sum). Call inside `tidy`.
+ * Walks the tape from `out` (core's `inspectTape`) and records, for every tape entry and leaf,
+ * its value and gradient; runs `out.backward()` (seeded with ones for a non-scalar output,
+ * i.e. the backward of its sum). Call inside `tidy`.
  */
 export function traceBackward(out: Tensor): TapeGraph {
-  const nodeId = (n: TapeNode): string => `n${n.id}`;
+  const tape = tg.inspectTape(out);
+  const opId = (op: TapeOp): string => `n${op.id}`;
   const leafId = (t: Tensor): string => `t${t.id}`;
-  const idOfInput = (h: Tensor): string => (h.node ? nodeId(h.node) : leafId(leafOf(h)));
+  const idOf = (s: TapeSource): string => (s.kind === 'op' ? opId(s.op) : leafId(s.leaf));
+  const outSource = tape.outputs[0]!;
+  const outOp = outSource.kind === 'op' ? outSource.op : null;
 
-  // Post-order DFS: inputs before consumers (graphs are small, recursion is fine).
-  const tapeNodes: TapeNode[] = [];
-  const leaves = new Map<string, Tensor>();
+  // Topological order: each op after its inputs, each leaf before its first consumer. A leaf's
+  // value is read through its saved handle: a constant the op made itself (the 2 of `add(2)`)
+  // is already disposed, its handle is not.
   const topo: string[] = [];
-  const seen = new Set<string>();
-  // The values of leaves are read through a saved handle: a constant the op made itself
-  // (the 2 of `add(2)`) is already disposed, its handle is not.
-  const leafHandles = new Map<string, Tensor>();
-  const visitLeaf = (t: Tensor, handle: Tensor) => {
-    const id = leafId(t);
-    if (seen.has(id)) return;
-    seen.add(id);
-    leaves.set(id, t);
-    leafHandles.set(id, handle);
+  const leafValues = new Map<string, { leaf: Tensor; value: Tensor }>();
+  const addLeaf = (leaf: Tensor, value: Tensor) => {
+    const id = leafId(leaf);
+    if (leafValues.has(id)) return;
+    leafValues.set(id, { leaf, value });
     topo.push(id);
   };
-  const visit = (n: TapeNode) => {
-    const id = nodeId(n);
-    if (seen.has(id)) return;
-    seen.add(id);
-    for (const h of n.inputs) {
-      if (h.node) visit(h.node);
-      else visitLeaf(leafOf(h), h);
-    }
-    tapeNodes.push(n);
-    topo.push(id);
-  };
-  if (out.node) visit(out.node);
-  else visitLeaf(out, out);
+  for (const op of tape.ops) {
+    for (const s of op.inputs) if (s.kind === 'leaf') addLeaf(s.leaf, s.value);
+    topo.push(opId(op));
+  }
+  if (outSource.kind === 'leaf') addLeaf(outSource.leaf, outSource.value);
 
   const nodes = new Map<string, GraphNode>();
   const displayName = (t: Tensor, fallback: string): string =>
     labels.get(t) ?? (t instanceof tg.Variable ? t.name : fallback);
-  for (const [id, t] of leaves) {
-    const value = read(leafHandles.get(id)!);
+  for (const [id, { leaf, value: handle }] of leafValues) {
+    const value = read(handle);
     nodes.set(id, {
       id,
       kind: 'leaf',
-      op: t instanceof tg.Variable ? 'variable' : 'leaf',
-      label: displayName(t, t.size === 1 ? `const ${value[0]}` : `t${t.id}`),
-      shape: [...t.shape],
+      op: leaf instanceof tg.Variable ? 'variable' : 'leaf',
+      label: displayName(leaf, leaf.size === 1 ? `const ${value[0]}` : `t${leaf.id}`),
+      shape: [...leaf.shape],
       value,
       grad: null,
     });
   }
-  for (const n of tapeNodes) {
-    const o = n.outputs[0]!;
-    nodes.set(nodeId(n), {
-      id: nodeId(n),
+  for (const op of tape.ops) {
+    const o = op.outputs[0]!;
+    nodes.set(opId(op), {
+      id: opId(op),
       kind: 'op',
-      op: n.opName,
-      label: n === out.node && labels.has(out) ? labels.get(out)! : `${n.opName}#${n.id}`,
+      op: op.opName,
+      label: op === outOp && labels.has(out) ? labels.get(out)! : `${op.opName}#${op.id}`,
       shape: [...o.shape],
       value: read(o),
       grad: null,
     });
   }
 
-  const edges: GraphEdge[] = [];
-  for (const n of tapeNodes) {
-    n.inputs.forEach((h, slot) => {
-      edges.push({ from: idOfInput(h), to: nodeId(n), slot, contribution: null, local: null });
-    });
-  }
+  const edges: GraphEdge[] = tape.ops.flatMap((op) =>
+    op.inputs.map((s, slot) => ({
+      from: idOf(s),
+      to: opId(op),
+      slot,
+      contribution: null,
+      local: null,
+    })),
+  );
 
   const graph: TapeGraph = {
     nodes: topo.map((id) => nodes.get(id)!),
     edges,
     topo,
-    outputId: out.node ? nodeId(out.node) : leafId(out),
-    tapeEntries: tapeNodes.length,
+    outputId: idOf(outSource),
+    tapeEntries: tape.ops.length,
   };
-  if (!out.requiresGrad || !out.node) {
+  if (!out.requiresGrad || !outOp) {
     return graph;
   }
 
   // Capture the gradient arriving at every op output (hooks run once it is complete).
-  const outGrads = new Map<TapeNode, number[][]>();
-  for (const n of tapeNodes) {
-    n.outputs.forEach((_, i) => {
-      (n.hooks[i] ??= []).push((g: Tensor) => {
-        let list = outGrads.get(n);
-        if (!list) outGrads.set(n, (list = []));
+  const outGrads = new Map<TapeOp, number[][]>();
+  for (const op of tape.ops) {
+    op.outputs.forEach((_, i) => {
+      op.onGrad(i, (g: Tensor) => {
+        let list = outGrads.get(op);
+        if (!list) outGrads.set(op, (list = []));
         list[i] = read(g);
       });
     });
   }
   out.backward(out.size === 1 ? undefined : tg.onesLike(out), { retainGraph: true });
-  for (const n of tapeNodes) {
-    nodes.get(nodeId(n))!.grad = outGrads.get(n)?.[0] ?? null;
+  for (const op of tape.ops) {
+    nodes.get(opId(op))!.grad = outGrads.get(op)?.[0] ?? null;
   }
-  for (const [id, t] of leaves) {
-    if (t.requiresGrad && t.grad) nodes.get(id)!.grad = read(t.grad);
+  for (const [id, { leaf }] of leafValues) {
+    if (leaf.requiresGrad && leaf.grad) nodes.get(id)!.grad = read(leaf.grad);
   }
 
   // Per edge: the product of the chain rule, computed with the gradient of the consumer
   // alone (its other inputs held constant), seeded with ∂f/∂consumer and with ones.
-  const position = (h: Tensor): string =>
-    h.node ? `${nodeId(h.node)}:${h.outputIndex}` : idOfInput(h);
-  for (const n of tapeNodes) {
-    const dys = outGrads.get(n);
+  const position = (s: TapeSource): string =>
+    s.kind === 'op' ? `${opId(s.op)}:${s.outputIndex}` : leafId(s.leaf);
+  for (const op of tape.ops) {
+    const dys = outGrads.get(op);
     if (!dys) continue;
-    n.inputs.forEach((h, slot) => {
-      const fromId = idOfInput(h);
-      if (nodes.get(fromId)!.grad === null) return;
-      const others = n.inputs.filter((o) => position(o) !== position(h));
-      const gradYs = n.outputs.map((o, i) =>
+    op.inputs.forEach((s, slot) => {
+      if (nodes.get(idOf(s))!.grad === null) return;
+      const others = op.inputs.filter((o) => position(o) !== position(s)).map((o) => o.value);
+      const outputs = [...op.outputs];
+      const gradYs = outputs.map((o, i) =>
         tg.tensor(dys[i] ?? new Array<number>(o.size).fill(0), [...o.shape]),
       );
-      const [contribution] = tg.gradients(n.outputs, [h], {
+      const [contribution] = tg.gradients(outputs, [s.value], {
         gradYs,
         stopGradients: others,
         retainGraph: true,
         unconnected: 'zero',
       });
-      const [local] = tg.gradients(n.outputs, [h], {
+      const [local] = tg.gradients(outputs, [s.value], {
         stopGradients: others,
         retainGraph: true,
         unconnected: 'zero',
       });
-      const edge = edges.find((e) => e.to === nodeId(n) && e.slot === slot)!;
+      const edge = edges.find((e) => e.to === opId(op) && e.slot === slot)!;
       edge.contribution = contribution ? read(contribution) : null;
       edge.local = local ? read(local) : null;
     });
