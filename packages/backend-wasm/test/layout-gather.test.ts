@@ -5,7 +5,7 @@
  */
 import type { DType, Engine } from '@tapegrad/core';
 import { createTensor } from '@tapegrad/core';
-import { gather } from '@tapegrad/ops-math';
+import { gather, oneHot } from '@tapegrad/ops-math';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WASM_ACCELERATED_OPS, WASM_HOSTED_OPS } from '../src/index.js';
 import { cpuEngine, expectSame, wasmEngine } from './layout-compare.js';
@@ -103,6 +103,15 @@ describe.each(NUMERIC)('%s sums', (dtype) => {
       numSegments: 3,
     });
   });
+});
+
+it('gather and oneHot through the public ops, with a negative axis', () => {
+  const x = createTensor(engine, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [2, 2, 3], 'int32');
+  const y = gather(x, createTensor(engine, [2, 0], [2], 'int32'), -1);
+  expect(y.shape).toEqual([2, 2, 2]);
+  expect(Array.from(y.dataSync())).toEqual([2, 0, 5, 3, 8, 6, 11, 9]);
+  const h = oneHot(createTensor(engine, [1, -1, 3], [3], 'int32'), 3, 5, 0, 'bool');
+  expect(Array.from(h.dataSync())).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0]);
 });
 
 describe('index errors', () => {
