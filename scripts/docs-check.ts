@@ -105,7 +105,7 @@ if (!only) {
   const stale: string[] = [];
   for (const item of items) {
     const pending = EXAMPLES_PENDING[item.pkg]?.includes(item.name) ?? false;
-    if (!item.examples.length && !pending)
+    if (!item.examples.length && !pending && !item.optional)
       missing.set(item.pkg, [...(missing.get(item.pkg) ?? []), item.name]);
     if (item.examples.length && pending) stale.push(`${item.pkg} ${item.name}`);
   }

@@ -32,6 +32,8 @@ export interface DocItem {
   name: string;
   summary: boolean;
   examples: string[];
+  /** A class member: its example is run when it has one, but none is required. */
+  optional?: boolean;
 }
 
 /** Workspace package name -> its source entry (what the vitest aliases map to). */
@@ -114,9 +116,23 @@ export function collectDocItems(project: ProjectReflection): DocItem[] {
     const declaringPackage = (r: DeclarationReflection): string =>
       project.getSymbolIdFromReflection(r)?.packageName ?? mod.name;
     for (const child of children) {
-      if (child.kind === ReflectionKind.Class)
+      if (child.kind === ReflectionKind.Class) {
         add(declaringPackage(child), child.name, commentOf(child));
-      else if (isCallable(child)) add(declaringPackage(child), child.name, functionComment(child));
+        for (const m of child.children ?? []) {
+          const comment = functionComment(m) ?? m.getSignature?.comment ?? m.setSignature?.comment;
+          const examples = exampleBlocks(comment);
+          const key = `${declaringPackage(child)}:${child.name}.${m.name}`;
+          if (examples.length && !items.has(key))
+            items.set(key, {
+              pkg: declaringPackage(child),
+              name: `${child.name}.${m.name}`,
+              summary: hasSummary(comment),
+              examples,
+              optional: true,
+            });
+        }
+      } else if (isCallable(child))
+        add(declaringPackage(child), child.name, functionComment(child));
       else if (child.kind === ReflectionKind.Variable && child.type instanceof ReflectionType) {
         const members = (prefix: string, decl: DeclarationReflection): void => {
           for (const m of decl.children ?? []) {

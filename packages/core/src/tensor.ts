@@ -95,7 +95,17 @@ export class Tensor {
     return this.disposedFlag;
   }
 
-  /** Whether gradients flow to this tensor. Settable on leaves only (PyTorch semantics). */
+  /**
+   * Whether gradients flow to this tensor. Settable on leaves only (PyTorch semantics).
+   *
+   * @example
+   * ```ts
+   * const x = tensor([1, 2]);
+   * console.log(x.requiresGrad); // false
+   * x.requiresGrad = true;
+   * console.log(x.mul(2).requiresGrad); // true
+   * ```
+   */
   get requiresGrad(): boolean {
     return this.requiresGradFlag;
   }
@@ -116,23 +126,61 @@ export class Tensor {
     this.requiresGradFlag = value;
   }
 
-  /** Sets requiresGrad in place and returns this tensor. */
+  /**
+   * Sets requiresGrad in place and returns this tensor.
+   *
+   * @example
+   * ```ts
+   * const x = tensor([3]).requiresGrad_();
+   * x.square().sum().backward();
+   * x.grad!.print(); // [6]
+   * ```
+   */
   requiresGrad_(value = true): this {
     this.requiresGrad = value;
     return this;
   }
 
-  /** True for tensors not produced by a recorded op. */
+  /**
+   * True for tensors not produced by a recorded op.
+   *
+   * @example
+   * ```ts
+   * const x = tensor([1]).requiresGrad_();
+   * console.log(x.isLeaf); // true
+   * console.log(x.exp().isLeaf); // false
+   * ```
+   */
   get isLeaf(): boolean {
     return this.node === null;
   }
 
-  /** Name of the op that produced this tensor on the tape, or null for a leaf. */
+  /**
+   * Name of the op that produced this tensor on the tape, or null for a leaf.
+   *
+   * @example
+   * ```ts
+   * const x = tensor([1]).requiresGrad_();
+   * console.log(x.exp().gradFn); // 'Exp'
+   * console.log(x.gradFn); // null
+   * ```
+   */
   get gradFn(): string | null {
     return this.node?.opName ?? null;
   }
 
-  /** Gradient accumulated by `backward()` (leaves only); null until computed. */
+  /**
+   * Gradient accumulated by `backward()` (leaves only); null until computed.
+   *
+   * @example
+   * ```ts
+   * const x = tensor([1, 2]).requiresGrad_();
+   * x.sum().backward();
+   * x.sum().backward(); // accumulates, as in PyTorch
+   * x.grad!.print(); // [2, 2]
+   * x.grad = null; // zero it
+   * ```
+   */
   get grad(): Tensor | null {
     return this.gradValue;
   }
@@ -151,17 +199,50 @@ export class Tensor {
     this.gradValue = value;
   }
 
-  /** Computes gradients of this tensor w.r.t. every leaf that requires grad, accumulating in `.grad`. */
+  /**
+   * Computes gradients of this tensor w.r.t. every leaf that requires grad, accumulating in `.grad`.
+   *
+   * @example
+   * ```ts
+   * const w = tensor([1, 2]).requiresGrad_();
+   * const y = w.mul(w); // non-scalar: pass the seed gradient
+   * y.backward(tensor([1, 0.5]));
+   * w.grad!.print(); // [2, 2]
+   * const z = w.sum().square();
+   * z.backward(undefined, { retainGraph: true }); // keep the graph to run backward again
+   * ```
+   */
   backward(gradient?: Tensor | number, options: BackwardOptions = {}): void {
     this.engine.backward(this, gradient, options);
   }
 
-  /** A new leaf sharing this tensor's data, cut from the graph. */
+  /**
+   * A new leaf sharing this tensor's data, cut from the graph.
+   *
+   * @example
+   * ```ts
+   * const x = tensor([2]).requiresGrad_();
+   * const y = x.square().detach(); // a constant from here on
+   * x.mul(y).sum().backward();
+   * x.grad!.print(); // [4]
+   * ```
+   */
   detach(): Tensor {
     return this.engine.detach(this);
   }
 
-  /** Registers a hook called with the gradient flowing into this tensor; it may return a replacement. */
+  /**
+   * Registers a hook called with the gradient flowing into this tensor; it may return a replacement.
+   *
+   * @example
+   * ```ts
+   * const x = tensor([1, 2]).requiresGrad_();
+   * const hook = x.registerHook((g) => g.mul(10)); // scale the gradient reaching x
+   * x.sum().backward();
+   * x.grad!.print(); // [10, 10]
+   * hook.remove();
+   * ```
+   */
   registerHook(hook: GradHook): { remove(): void } {
     this.engine.assertUsable(this, 'registerHook', 'tensor');
     if (!this.requiresGradFlag) {
@@ -180,23 +261,65 @@ export class Tensor {
     };
   }
 
+  /**
+   * The values as a flat typed array, read asynchronously (works on every backend).
+   *
+   * @example
+   * ```ts
+   * console.log(await tensor([[1, 2], [3, 4]]).data()); // [1, 2, 3, 4]
+   * ```
+   */
   async data(): Promise<TypedArray> {
     return this.engine.read(this);
   }
 
+  /**
+   * The values as a flat typed array, read synchronously (backends that can; prefer `data()`).
+   *
+   * @example
+   * ```ts
+   * console.log(tensor([1, 2], [2], 'int32').dataSync()); // [1, 2]
+   * ```
+   */
   dataSync(): TypedArray {
     return this.engine.readSync(this);
   }
 
+  /**
+   * The values as nested arrays of the tensor's shape, read asynchronously.
+   *
+   * @example
+   * ```ts
+   * console.log(await tensor([1, 2, 3, 4], [2, 2]).array()); // [[1, 2], [3, 4]]
+   * ```
+   */
   async array(): Promise<NestedArray> {
     return toNested(await this.data(), this.shape, this.dtype);
   }
 
+  /**
+   * The values as nested arrays of the tensor's shape, read synchronously.
+   *
+   * @example
+   * ```ts
+   * console.log(tensor([true, false]).arraySync()); // [true, false]
+   * console.log(scalar(5).arraySync()); // 5
+   * ```
+   */
   arraySync(): NestedArray {
     return toNested(this.dataSync(), this.shape, this.dtype);
   }
 
-  /** Releases this tensor's data (idempotent). */
+  /**
+   * Releases this tensor's data (idempotent).
+   *
+   * @example
+   * ```ts
+   * const x = tensor([1, 2]);
+   * x.dispose();
+   * console.log(x.isDisposed); // true
+   * ```
+   */
   dispose(): void {
     this.engine.disposeTensor(this);
   }
@@ -205,6 +328,14 @@ export class Tensor {
     this.dispose();
   }
 
+  /**
+   * A readable summary: shape, dtype, autograd state and the values.
+   *
+   * @example
+   * ```ts
+   * console.log(tensor([1.5, 2]).toString()); // 'Tensor(shape [2], float32) [1.5, 2]'
+   * ```
+   */
   toString(verbose = false): string {
     if (this.disposedFlag)
       return `Tensor(disposed, shape [${this.shape.join(',')}], ${this.dtype})`;
@@ -220,6 +351,14 @@ export class Tensor {
     return verbose ? `${head}\n${values}` : `${head} ${values}`;
   }
 
+  /**
+   * Logs `toString(verbose)` to the console.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2]]).print(); // Tensor(shape [1,2], float32) [[1, 2]]
+   * ```
+   */
   print(verbose = false): void {
     console.log(this.toString(verbose));
   }
@@ -252,7 +391,16 @@ export class Variable extends Tensor {
     this.requiresGradFlag = trainable && isFloatDtype(initial.dtype);
   }
 
-  /** Replaces the value (same shape and dtype). Graphs recorded before keep the old value. */
+  /**
+   * Replaces the value (same shape and dtype). Graphs recorded before keep the old value.
+   *
+   * @example
+   * ```ts
+   * const w = variable(tensor([1, 2]));
+   * w.assign(tensor([5, 6]));
+   * w.print(); // [5, 6]
+   * ```
+   */
   assign(value: Tensor): void {
     this.engine.assignVariable(this, value);
   }
