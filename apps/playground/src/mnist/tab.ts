@@ -11,9 +11,9 @@ import {
 import { h, numberControl, selectControl } from '../dom.js';
 import { createLossChart } from '../loss-chart.js';
 import { makeOptimizer, optimizerNames, type OptimizerName } from '../optimizers.js';
-import { recordStep, refreshStatus, resetSteps } from '../status.js';
+import { recordStep, refreshStatus } from '../status.js';
 import type { TabView } from '../tabs.js';
-import { createTrainingLoop } from '../training-loop.js';
+import { createTrainingRun, type IsCurrent } from '../training-run.js';
 import { loadSubset } from './data.js';
 import { createDrawPad } from './draw-pad.js';
 import { createCnn } from './model.js';
@@ -74,7 +74,7 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
     <K extends keyof MnistConfig>(key: K) =>
     (value: MnistConfig[K]) => {
       state.config[key] = value;
-      reset();
+      run.reset();
     };
   const c = state.config;
   selectControl(
@@ -178,11 +178,11 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
     return { x: () => tg.tensor(images, [indices.length, IMAGE_SIZE, IMAGE_SIZE, 1]), labels };
   };
 
-  /** Bumped by every reset: results of steps started before it are dropped. */
-  let generation = 0;
+  /** Bumped by every classification: only the latest one is shown. */
+  let latestClassification = 0;
 
   async function classify(image: Float32Array): Promise<void> {
-    const gen = generation;
+    const ticket = ++latestClassification;
     const [probabilities] = await readAndDispose([
       tg.tidy(() =>
         tg.noGrad(() =>
@@ -190,7 +190,7 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
         ),
       ),
     ]);
-    if (gen !== generation) return;
+    if (ticket !== latestClassification) return;
     state.probabilities = Array.from(probabilities!);
     state.predicted = state.probabilities.indexOf(Math.max(...state.probabilities));
     bars.replaceChildren(
@@ -219,7 +219,7 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
     image?.forEach((v, k) => pixels.data.set([255 * v, 255 * v, 255 * v, 255], 4 * k));
     preview.getContext('2d')!.putImageData(pixels, 0, 0);
     if (image && model) {
-      classify(image).catch(showError);
+      classify(image).catch(run.fail);
     } else {
       state.probabilities = state.predicted = null;
       bars.replaceChildren();
@@ -238,8 +238,7 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
     refreshStatus();
   }
 
-  async function step(): Promise<void> {
-    const gen = generation;
+  async function step(isCurrent: IsCurrent): Promise<void> {
     const { train, test } = data!;
     const indices = Array.from({ length: state.config.batchSize }, () =>
       Math.floor(batchRng.uniform() * train.count),
@@ -248,7 +247,7 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
     const t0 = performance.now();
     const loss = await trainStep(model!, optimizer!, batch.x, batch.labels);
     recordStep(performance.now() - t0);
-    if (gen !== generation) return;
+    if (!isCurrent()) return;
     state.step++;
     state.trainLosses.push(loss);
     state.tensorCounts.push(tg.memory().numTensors);
@@ -261,51 +260,31 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
       Int32Array.from({ length: test.count }, (_, i) => i),
     );
     const { accuracy } = await evaluate(model!, all.x, all.labels);
-    if (gen !== generation) return;
+    if (!isCurrent()) return;
     state.accuracies.push([state.step, accuracy]);
     chart.push(state.step, [loss, accuracy]);
     if (state.drawn) classifyDrawing();
   }
 
-  function showError(e: unknown): void {
-    state.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    stats.textContent = `stopped: ${state.error}`;
-  }
-  const loop = createTrainingLoop({
-    step,
-    paint,
-    button: playButton,
-    onPlayingChange: (playing) => (state.playing = playing),
-    onError: showError,
-  });
-
-  function reset(): void {
+  function rebuild(): void {
     if (!data) return;
-    generation++;
-    const wasPlaying = loop.playing;
-    loop.pause();
     disposeTraining(model, optimizer);
     model = createCnn(state.config.seed);
     optimizer = makeOptimizer(state.config.optimizer, state.config.learningRate);
     batchRng = new Random(state.config.seed + 1);
-    Object.assign(state, {
-      error: null,
-      step: 0,
-      trainLosses: [],
-      accuracies: [],
-      tensorCounts: [],
-    });
+    Object.assign(state, { step: 0, trainLosses: [], accuracies: [], tensorCounts: [] });
     chart.reset();
-    resetSteps();
     if (state.drawn) classifyDrawing();
-    void paint();
-    if (wasPlaying) loop.play();
   }
 
-  stepButton.addEventListener('click', () => {
-    step().then(paint).catch(showError);
+  const run = createTrainingRun({
+    state,
+    buttons: { play: playButton, step: stepButton, reset: resetButton },
+    rebuild,
+    step,
+    paint,
+    showError: (message) => (stats.textContent = `stopped: ${message}`),
   });
-  resetButton.addEventListener('click', reset);
   clearButton.addEventListener('click', () => {
     drawPad.clear();
     classifyDrawing();
@@ -320,7 +299,7 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
         testCount: subset.test.count,
       });
       for (const b of [playButton, stepButton, resetButton]) b.disabled = false;
-      reset();
+      run.reset();
     },
     (e: unknown) => {
       state.error = e instanceof Error ? e.message : String(e);
@@ -328,5 +307,5 @@ export function createMnistTab(root: HTMLElement, register: (state: MnistState) 
     },
   );
 
-  return { show: () => void paint(), hide: loop.pause, backendChanged: reset };
+  return { show: run.repaint, hide: run.pause, backendChanged: run.reset };
 }

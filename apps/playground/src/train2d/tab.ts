@@ -11,9 +11,9 @@ import {
 import { h, numberControl, selectControl } from '../dom.js';
 import { createLossChart } from '../loss-chart.js';
 import { makeOptimizer, optimizerNames, type OptimizerName } from '../optimizers.js';
-import { recordStep, refreshStatus, resetSteps } from '../status.js';
+import { recordStep, refreshStatus } from '../status.js';
 import type { TabView } from '../tabs.js';
-import { createTrainingLoop } from '../training-loop.js';
+import { createTrainingRun, type IsCurrent } from '../training-run.js';
 import {
   datasetNames,
   makeDataset,
@@ -92,7 +92,7 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     <K extends keyof TrainConfig>(key: K) =>
     (value: TrainConfig[K]) => {
       state.config[key] = value;
-      reset();
+      run.reset();
     };
   const c = state.config;
   selectControl(controls, 'train-dataset', 'dataset', datasetNames, c.dataset, set('dataset'));
@@ -180,11 +180,7 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
   );
   const chart = createLossChart(chartBox, ['train loss', 'test loss'], { width: 560, height: 220 });
 
-  /** Bumped by every reset: results of steps started before it are dropped. */
-  let generation = 0;
-
-  async function paint(): Promise<void> {
-    const gen = generation;
+  async function paint(isCurrent: IsCurrent): Promise<void> {
     const [probabilities] = await readAndDispose([
       tg.tidy(() =>
         tg.noGrad(() =>
@@ -192,7 +188,7 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
         ),
       ),
     ]);
-    if (gen !== generation) return;
+    if (!isCurrent()) return;
     drawDecisionMap(canvas, probabilities!, GRID, data);
     state.paints++;
     const last = (a: number[]) => (a.length ? a[a.length - 1]!.toFixed(4) : '—');
@@ -206,8 +202,7 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     refreshStatus();
   }
 
-  async function step(): Promise<void> {
-    const gen = generation;
+  async function step(isCurrent: IsCurrent): Promise<void> {
     const { train, test } = data;
     const batch = Math.min(state.config.batchSize, train.count);
     const xy = new Float32Array(2 * batch);
@@ -222,7 +217,7 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     const loss = await trainStep(model!, optimizer!, () => tg.tensor(xy, [batch, 2]), labels);
     recordStep(performance.now() - t0);
     const evaluation = await evaluate(model!, tensorOf(test), test.labels);
-    if (gen !== generation) return;
+    if (!isCurrent()) return;
     state.step++;
     state.trainLosses.push(loss);
     state.testLosses.push(evaluation.loss);
@@ -231,22 +226,7 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     chart.push(state.step, [loss, evaluation.loss]);
   }
 
-  const showError = (e: unknown) => {
-    state.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    stats.textContent = `training stopped: ${state.error}`;
-  };
-  const loop = createTrainingLoop({
-    step,
-    paint,
-    button: playButton,
-    onPlayingChange: (playing) => (state.playing = playing),
-    onError: showError,
-  });
-
-  function reset(): void {
-    generation++;
-    const wasPlaying = loop.playing;
-    loop.pause();
+  function rebuild(): void {
     disposeTraining(model, optimizer);
     const cfg = state.config;
     data = makeDataset(cfg.dataset, {
@@ -259,7 +239,6 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
     optimizer = makeOptimizer(cfg.optimizer, cfg.learningRate);
     batchRng = new Random(cfg.seed + 1);
     Object.assign(state, {
-      error: null,
       step: 0,
       trainLosses: [],
       testLosses: [],
@@ -267,20 +246,17 @@ export function createTrainTab(root: HTMLElement, register: (state: TrainState) 
       tensorCounts: [],
     });
     chart.reset();
-    resetSteps();
-    paint().catch(showError);
-    if (wasPlaying) loop.play();
   }
 
-  stepButton.addEventListener('click', () => {
-    step().then(paint).catch(showError);
+  const run = createTrainingRun({
+    state,
+    buttons: { play: playButton, step: stepButton, reset: resetButton },
+    rebuild,
+    step,
+    paint,
+    showError: (message) => (stats.textContent = `training stopped: ${message}`),
   });
-  resetButton.addEventListener('click', reset);
-  reset();
+  run.reset();
 
-  return {
-    show: () => void paint().catch(showError),
-    hide: loop.pause,
-    backendChanged: reset,
-  };
+  return { show: run.repaint, hide: run.pause, backendChanged: run.reset };
 }
