@@ -119,6 +119,7 @@ export function collectDocItems(project: ProjectReflection): DocItem[] {
       if (child.kind === ReflectionKind.Class) {
         add(declaringPackage(child), child.name, commentOf(child));
         for (const m of child.children ?? []) {
+          if (m.inheritedFrom) continue; // run once, on the class that declares it
           const comment = functionComment(m) ?? m.getSignature?.comment ?? m.setSignature?.comment;
           const examples = exampleBlocks(comment);
           const key = `${declaringPackage(child)}:${child.name}.${m.name}`;

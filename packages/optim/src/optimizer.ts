@@ -65,6 +65,15 @@ export abstract class Optimizer {
   /**
    * Minimizes f(): computes the gradients of its value (summed, if it is not a scalar)
    * with respect to `varList` (default: every trainable variable) and applies them.
+   *
+   * @example
+   * ```ts
+   * const w = variable(tensor([1, 2]));
+   * const opt = train.sgd(0.1);
+   * const cost = opt.minimize(() => w.square().sum(), true, [w]); // the cost before the step
+   * cost!.print(); // 5
+   * w.print(); // [0.8, 1.6]
+   * ```
    */
   minimize(f: () => Tensor, returnCost = false, varList?: readonly Variable[]): Tensor | null {
     const { value, grads } = variableGrads(f, varList);
@@ -79,7 +88,17 @@ export abstract class Optimizer {
     return null;
   }
 
-  /** Applies gradients given by variable name. */
+  /**
+   * Applies gradients given by variable name.
+   *
+   * @example
+   * ```ts
+   * const w = variable(tensor([1, 2]), true, 'apply/w');
+   * const { grads } = variableGrads(() => w.square().sum(), [w]);
+   * train.sgd(0.5).applyGradients(grads); // { 'apply/w': [2, 4] }
+   * w.print(); // [0, 0]
+   * ```
+   */
   applyGradients(grads: NamedGradients, engine?: Engine): void {
     const list: readonly NamedTensor[] = isNamedList(grads)
       ? grads
@@ -97,7 +116,18 @@ export abstract class Optimizer {
     this.applyPairs(pairs, engine);
   }
 
-  /** PyTorch style: updates every variable (default: all trainable ones) that has a `.grad`. */
+  /**
+   * PyTorch style: updates every variable (default: all trainable ones) that has a `.grad`.
+   *
+   * @example
+   * ```ts
+   * const w = variable(tensor([1, 2]));
+   * const opt = train.sgd(0.1);
+   * w.square().sum().backward();
+   * opt.step([w]);
+   * w.print(); // [0.8, 1.6]
+   * ```
+   */
   step(varList?: readonly Variable[]): void {
     const engine = varList?.[0]?.engine ?? getDefaultEngine();
     const vars = varList ?? [...engine.variables.values()].filter((v) => v.trainable);
@@ -107,7 +137,17 @@ export abstract class Optimizer {
     );
   }
 
-  /** Clears `.grad` of the given variables (default: all trainable ones). */
+  /**
+   * Clears `.grad` of the given variables (default: all trainable ones).
+   *
+   * @example
+   * ```ts
+   * const w = variable(tensor([1, 2]));
+   * w.sum().backward();
+   * train.sgd(0.1).zeroGrad([w]);
+   * console.log(w.grad); // null
+   * ```
+   */
   zeroGrad(varList?: readonly Variable[]): void {
     const vars = varList ?? [...getDefaultEngine().variables.values()].filter((v) => v.trainable);
     for (const v of vars) v.grad = null;
@@ -156,7 +196,17 @@ export abstract class Optimizer {
     if (prev && prev !== value) prev.dispose();
   }
 
-  /** Optimizer state as named tensors (`iterations`, then `<variable>/<slot>`), for checkpoints. */
+  /**
+   * Optimizer state as named tensors (`iterations`, then `<variable>/<slot>`), for checkpoints.
+   *
+   * @example
+   * ```ts
+   * const w = variable(tensor([1, 2]), true, 'state/w');
+   * const opt = train.momentum(0.1, 0.9);
+   * opt.minimize(() => w.square().sum(), false, [w]);
+   * console.log(opt.getWeights().map((x) => x.name)); // ['iterations', 'state/w/momentum']
+   * ```
+   */
   getWeights(): NamedTensor[] {
     const engine = [...this.slots.keys()][0]?.engine ?? getDefaultEngine();
     const out: NamedTensor[] = [
@@ -169,7 +219,19 @@ export abstract class Optimizer {
     return out;
   }
 
-  /** Restores state saved by `getWeights` (variables are matched by name). */
+  /**
+   * Restores state saved by `getWeights` (variables are matched by name).
+   *
+   * @example
+   * ```ts
+   * const w = variable(tensor([1, 2]), true, 'restore/w');
+   * const a = train.adam(0.1);
+   * a.minimize(() => w.square().sum(), false, [w]);
+   * const b = train.adam(0.1);
+   * b.setWeights(a.getWeights()); // b continues where a stopped
+   * console.log(b.getWeights().length); // 3
+   * ```
+   */
   setWeights(weights: readonly NamedTensor[]): void {
     for (const { name, tensor } of weights) {
       if (name === 'iterations') {
@@ -193,7 +255,16 @@ export abstract class Optimizer {
     }
   }
 
-  /** Releases the optimizer state. */
+  /**
+   * Releases the optimizer state.
+   *
+   * @example
+   * ```ts
+   * const opt = train.adam(0.1);
+   * // ... training ...
+   * opt.dispose();
+   * ```
+   */
   dispose(): void {
     for (const map of this.slots.values()) for (const t of map.values()) t.dispose();
     this.slots.clear();
