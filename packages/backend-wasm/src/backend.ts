@@ -12,7 +12,7 @@ import type {
 import { BackendError, bytesPerElement, sizeFromShape } from '@tapegrad/core';
 import { Heap } from './heap.js';
 import type { KernelExports } from './module.js';
-import { MAX_MEMORY_PAGES, isShared, variantKernelBytes } from './module.js';
+import { MAX_MEMORY_PAGES, compileSync, isShared } from './module.js';
 import { SLOT_BYTES } from './threads/protocol.js';
 import type { KernelCall } from './threads/pool.js';
 import { ThreadPool, threadsSupported } from './threads/pool.js';
@@ -170,7 +170,7 @@ export class WasmBackend implements Backend {
       this.wasmMemory,
       this.poolControl.ptr,
       effective - 1,
-      variantKernelBytes('worker'),
+      compileSync('worker'),
       this.kernels as unknown as Record<string, unknown>,
     );
     orphanedPools.register(this, this.pool, this.pool);

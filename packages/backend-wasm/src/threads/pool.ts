@@ -39,7 +39,7 @@ interface WorkerHandle {
 }
 
 interface WorkerData {
-  bytes: Uint8Array;
+  module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   slot: number;
   names: string[];
@@ -105,12 +105,17 @@ class PoolWorker {
   readonly args: Float64Array;
   readonly handle: WorkerHandle;
 
-  constructor(memory: WebAssembly.Memory, slot: number, bytes: Uint8Array, names: string[]) {
+  constructor(
+    memory: WebAssembly.Memory,
+    slot: number,
+    module: WebAssembly.Module,
+    names: string[],
+  ) {
     // Views of a shared memory stay valid when it grows (a SharedArrayBuffer never detaches).
     this.ctl = new Int32Array(memory.buffer, slot, ARGS_OFFSET / 4);
     this.args = new Float64Array(memory.buffer, slot + ARGS_OFFSET, MAX_ARGS);
     Atomics.store(this.ctl, STATE, STARTING);
-    this.handle = spawn({ bytes, memory, slot, names }, () => (this.failed = true));
+    this.handle = spawn({ module, memory, slot, names }, () => (this.failed = true));
   }
 }
 
@@ -123,19 +128,20 @@ export class ThreadPool {
 
   /**
    * Starts `count` workers; `control` is a block of `count · SLOT_BYTES` bytes of the
-   * memory, `bytes` the module the workers instantiate, `local` the main thread's exports.
+   * memory, `module` the compiled module the workers instantiate (compiled once, its code
+   * shared with them), `local` the main thread's exports.
    */
   constructor(
     memory: WebAssembly.Memory,
     control: number,
     count: number,
-    bytes: Uint8Array,
+    module: WebAssembly.Module,
     private readonly local: Record<string, unknown>,
   ) {
     const names = Object.keys(local).filter((name) => typeof local[name] === 'function');
     this.fnIndex = new Map(names.map((name, i) => [name, i]));
     for (let i = 0; i < count; i++) {
-      this.workers.push(new PoolWorker(memory, control + i * SLOT_BYTES, bytes, names));
+      this.workers.push(new PoolWorker(memory, control + i * SLOT_BYTES, module, names));
     }
     this.canBlock = canBlock(this.workers[0]?.ctl);
   }
