@@ -156,18 +156,26 @@ const Transpose: WasmKernel<{ perm: number[] }> = ({
     return out;
   }
   const others = plan.shape.map((_, d) => d).filter((d) => d !== a && d !== r - 1);
-  const record = [
-    A,
-    B,
-    plan.src[r - 1]!,
-    plan.dst[a]!,
+  const sb = plan.src[r - 1]!;
+  const outer = [
     ...others.map((d) => plan.shape[d]!),
     ...others.map((d) => plan.src[d]!),
     ...others.map((d) => plan.dst[d]!),
   ];
-  const desc = backend.workspace(LAYOUT_SLOT, 4 * (record.length + others.length));
-  backend.heap.i32.set(record, desc / 4);
-  shapeExports(backend).transposeTiled(backend.ptr(x!), backend.ptr(out), desc, others.length, eb);
+  // Threads take ranges of B (columns of the output's rows): disjoint outputs.
+  const bytes = sizeFromShape(plan.shape) * eb;
+  const step = Math.ceil(B / Math.min(B, backend.partsFor(bytes, MIN_BYTES_PER_PART)));
+  const calls: KernelCall[] = [];
+  for (let b0 = 0, i = 0; b0 < B; b0 += step, i++) {
+    const record = [A, Math.min(step, B - b0), sb, plan.dst[a]!, ...outer];
+    const desc = backend.workspace(LAYOUT_SLOT, 4 * (record.length + others.length), i);
+    backend.heap.i32.set(record, desc / 4);
+    calls.push({
+      fn: 'transposeTiled',
+      args: [backend.ptr(x!) + b0 * sb * eb, backend.ptr(out) + b0 * eb, desc, others.length, eb],
+    });
+  }
+  backend.parallel(calls);
   return out;
 };
 
