@@ -1,7 +1,7 @@
 import type { DType, Shape } from '@tapegrad/core';
 import { shapesEqual, sizeFromShape } from '@tapegrad/core';
 import { cpuKernels } from '@tapegrad/backend-cpu';
-import type { WasmKernel } from '../backend.js';
+import type { WasmBackend, WasmKernel } from '../backend.js';
 import { forEachBroadcastRow as forEachRow } from '@tapegrad/backend-cpu';
 import { hosted } from './hosted.js';
 import { KIND, mathExports } from './math-exports.js';
@@ -46,7 +46,7 @@ export function cpuFallback(name: string): WasmKernel {
 }
 
 /**
- * A kernel that runs `byDtype[d]` when every input and the output have dtype `d` (and
+ * A kernel that runs `kernels[d]` when every input and the output have dtype `d` (and
  * `accepts` agrees), else the CPU kernel of `name` on the wasm memory.
  */
 export function byDtype(
@@ -135,7 +135,7 @@ export const rowsLongEnough = ({ inputs, outputs: [spec] }: Parameters<WasmKerne
 /** A broadcasting binary kernel from a row function of byte offsets (4-byte elements). */
 export function rowKernel(
   row: (
-    backend: Parameters<WasmKernel>[0]['backend'],
+    backend: WasmBackend,
     a: number,
     aStep: number,
     b: number,
