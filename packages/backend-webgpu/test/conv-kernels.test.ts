@@ -401,6 +401,59 @@ await withWebGPU('webgpu conv-family kernels', () => {
         got.forEach((t, i) => expectAgree(t, want[i]!, `output ${i}`));
       });
 
+      it('new shapes, strides, dilations and paddings reuse the pipelines (2-D and 3-D share them)', async () => {
+        const g = await wgslConvEngine();
+        const backend = g.findBackend('webgpu') as WebGPUBackend;
+        const run = (c: ConvCase, seed: number) => {
+          const x = createTensor(g, values(size(c.x), seed), c.x);
+          const f = createTensor(g, values(size(c.f), seed + 1), c.f);
+          const family = c.x.length === 5 ? 'Conv3D' : 'Conv2D';
+          (g.run(family, [x, f], convAttrs(c)) as Tensor).dataSync();
+          (
+            g.run(
+              family === 'Conv3D' ? 'MaxPool3D' : 'MaxPool',
+              [x],
+              poolAttrs(POOL_CASES[c.x.length === 5 ? 4 : 1]!),
+            ) as Tensor
+          ).dataSync();
+        };
+        // More than 16 output positions and channels each: the same (64×64) GEMM tiles every time.
+        const conv = (
+          name: string,
+          x: number[],
+          f: number[],
+          rest: Partial<ConvCase>,
+        ): ConvCase => ({
+          name,
+          x,
+          f,
+          strides: x.length === 5 ? [1, 1, 1] : [1, 1],
+          dilations: x.length === 5 ? [1, 1, 1] : [1, 1],
+          pad: 'valid',
+          ...rest,
+        });
+        run(conv('first', [2, 9, 8, 3], [3, 3, 3, 24], {}), 20);
+        const pipelines = backend.stats().pipelines;
+        run(
+          conv('same, strides', [1, 11, 9, 2], [2, 3, 2, 24], { pad: 'same', strides: [2, 1] }),
+          21,
+        );
+        run(
+          conv('explicit, dilated', [2, 8, 8, 3], [3, 2, 3, 20], {
+            pad: [
+              [0, 0],
+              [1, 2],
+              [0, 1],
+              [0, 0],
+            ],
+            dilations: [2, 1],
+          }),
+          22,
+        );
+        run(conv('3-D', [1, 5, 6, 7, 2], [2, 2, 2, 2, 24], { pad: 'same' }), 23);
+        expect(backend.stats().pipelines).toBe(pipelines);
+      });
+
       it('runs on the GPU: a conv + pool step is dispatches only, no host kernel', async () => {
         const g = await wgslConvEngine();
         const backend = g.findBackend('webgpu') as WebGPUBackend;
