@@ -40,7 +40,7 @@ export interface GemmSpec {
  * The WGSL of a register-blocked GEMM: see `runGemm`. Invocation lid stages, at every K step,
  * the A rows lid/tk + (256/tk)·q at k = lid % tk and the B column lid % tileN, so a_row and
  * b_col run once per invocation before the K loop. With `kSliceParam` (split K) the grid's z
- * is a slice of K of that many (param word) steps, and C goes to out as [slices, M, N].
+ * is a slice of K, whose length is that param word, and C goes to out as [slices, M, N].
  */
 function gemmWgsl(t: string, s: TileShape, kSliceParam?: number): string {
   const tm = 4 * s.wm;
@@ -189,10 +189,13 @@ var<workgroup> Bs: array<${t}, ${shape.tk * tn}>;`,
 
 /** Workgroups a GEMM should have at least, else its K is split (the GPU would idle). */
 const MIN_WORKGROUPS = 64;
-/** Fewest K steps per slice worth a slice of its own. */
+/** Fewest K indices worth a slice of their own. */
 const MIN_SLICE = 256;
 
-/** How to split K over workgroup layers when `tiles` workgroups are too few: null if not. */
+/**
+ * How to split K over workgroup layers when `tiles` workgroups are too few: `steps` K indices
+ * (a multiple of the tile's K step) per slice, `count` slices; null if not worth it.
+ */
 function splitK(tiles: number, k: number, tk: number): { steps: number; count: number } | null {
   const count = Math.min(Math.ceil(MIN_WORKGROUPS / tiles), Math.floor(k / MIN_SLICE));
   if (count <= 1) return null;
