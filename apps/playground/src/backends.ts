@@ -7,21 +7,41 @@ export interface BackendChoice {
   reason: string;
 }
 
-/** The backend views that read every value synchronously run on while webgpu is active. */
+/** The backend the views that read every value synchronously use when the active one cannot. */
 export const SYNC_BACKEND = 'wasm';
 
-/** Backends that cannot read synchronously in a browser (GPU memory is read with `await data()`). */
-const asyncOnly = new Set(['webgpu']);
+const readsSync = new Map<string, boolean>();
 
 /**
- * Runs `fn` on a backend with synchronous reads: the active one, or wasm while the active
- * one is webgpu. The tape view, gradcheck and the optimizer race read every value as they go;
- * the training tabs read asynchronously and run on any backend.
+ * Whether the active backend can read a computed result synchronously (webgpu in a browser
+ * cannot: GPU memory is read with `await data()`). Probed once per backend.
+ */
+function activeReadsSync(): boolean {
+  const name = tg.getBackend();
+  let known = readsSync.get(name);
+  if (known === undefined) {
+    known = tg.tidy(() => {
+      try {
+        tg.scalar(1).add(1).dataSync();
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    readsSync.set(name, known);
+  }
+  return known;
+}
+
+/**
+ * Runs `fn` on a backend with synchronous reads: the active one, or wasm while the active one
+ * has none (webgpu). The tape view, gradcheck and the optimizer race read every value as they
+ * go; the training tabs read asynchronously and run on any backend.
  */
 export function withSyncReads<T>(fn: () => T): T {
+  if (activeReadsSync()) return fn();
   const engine = tg.getDefaultEngine();
   const active = engine.getBackend();
-  if (!asyncOnly.has(active)) return fn();
   engine.setBackendSync(SYNC_BACKEND);
   try {
     return fn();
