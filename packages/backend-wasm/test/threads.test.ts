@@ -91,6 +91,25 @@ describe('threads', () => {
     expect(() => backend.setThreadsCount(1.5)).toThrow(/integer ≥ 1/);
   });
 
+  it('a failing call is reported (in a worker or taken back), and the pool keeps working', async () => {
+    const engine = await wasmEngine({ threads: 2 });
+    const backend = backendOf(engine);
+    const nothing = { fn: 'heapBase', args: [] };
+    expect(() => backend.parallel([nothing, { fn: 'nope', args: [] }])).toThrow(/no export nope/);
+    // A geometry record far outside the memory: the kernel traps wherever it runs.
+    const outOfBounds = { fn: 'im2col', args: [0, 2 ** 31, 0, 1, 0] };
+    expect(() => backend.parallel([nothing, outOfBounds])).toThrow(
+      /im2col failed in a worker|out of bounds/,
+    );
+    const y = matMul(
+      createTensor(engine, [1, 2, 3, 4], [2, 2]),
+      createTensor(engine, [5, 6], [2, 1]),
+    );
+    expect(Array.from(y.dataSync())).toEqual([17, 39]);
+    expect(backend.activeThreads()).toBe(2);
+    expect(() => backend.parallel([nothing, nothing])).not.toThrow();
+  });
+
   it('matMul: bit-identical on 1 and 2 threads (all transposes, odd sizes, batches)', async () => {
     const cases: [number[], number[], boolean, boolean][] = [];
     for (const [tA, tB] of [

@@ -146,11 +146,6 @@ export class ThreadPool {
     this.canBlock = canBlock(this.workers[0]?.ctl);
   }
 
-  /** Number of workers (the main thread comes on top). */
-  get size(): number {
-    return this.workers.length;
-  }
-
   /** Workers ready for calls now (in blocking contexts, after waiting for those still starting). */
   private ready(): PoolWorker[] {
     const out: PoolWorker[] = [];
@@ -177,6 +172,15 @@ export class ThreadPool {
    * runs those no worker is free for), and returns when all are done.
    */
   run(calls: readonly KernelCall[]): void {
+    // Checked before any worker starts, so an error never leaves a worker running.
+    const indices = calls.map((call) => {
+      const index = this.fnIndex.get(call.fn);
+      if (index === undefined) throw new BackendError(`wasm threads: no export ${call.fn}`);
+      if (call.args.length > MAX_ARGS) {
+        throw new BackendError(`wasm threads: ${call.fn} takes at most ${MAX_ARGS} arguments`);
+      }
+      return index;
+    });
     const workers = calls.length > 1 ? this.ready() : [];
     const busy: PoolWorker[] = [];
     const mine: KernelCall[] = [calls[0]!];
@@ -187,13 +191,8 @@ export class ThreadPool {
         mine.push(call);
         continue;
       }
-      if (call.args.length > MAX_ARGS) {
-        throw new BackendError(`wasm threads: ${call.fn} takes at most ${MAX_ARGS} arguments`);
-      }
-      const index = this.fnIndex.get(call.fn);
-      if (index === undefined) throw new BackendError(`wasm threads: no export ${call.fn}`);
       w.args.set(call.args);
-      w.ctl[FN] = index;
+      w.ctl[FN] = indices[i]!;
       w.ctl[ARGC] = call.args.length;
       w.ctl[FAILED] = 0;
       Atomics.store(w.ctl, STATE, RUN);
