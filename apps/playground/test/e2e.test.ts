@@ -461,6 +461,15 @@ describe.skipIf(!haveChromium)('playground in chromium', () => {
       await trainSteps(page, 25);
       return (await trainState(page)).trainLosses;
     };
+    // The switcher lists webgpu, disabled with the reason, where there is no adapter.
+    const { backends } = await page.evaluate(() => ({ backends: window.__playground.backends }));
+    expect(backends.map((b) => [b.name, b.available])).toEqual([
+      ['cpu', true],
+      ['wasm', true],
+      ['webgpu', false],
+    ]);
+    expect(backends[2]!.reason).toMatch(/navigator\.gpu/);
+    expect(await page.locator('#backend-select option[value="webgpu"]').isDisabled()).toBe(true);
     const onCpu = await lossesOn('cpu');
     const onWasm = await lossesOn('wasm');
     expect(onCpu).toHaveLength(25);
