@@ -33,6 +33,8 @@ export interface BrowserEnv {
   unfused: Engine;
   /** The CPU backend, as the reference. */
   cpu: Engine;
+  /** New engines (for cases that check memory(): earlier cases' garbage is collected meanwhile). */
+  fresh: () => Promise<{ gpu: Engine; cpu: Engine }>;
 }
 
 export interface BrowserCase {
@@ -71,15 +73,19 @@ function values(n: number, seed: number, scale = 1): Float32Array {
 /** The seed MLP (4 -> 8 -> 3, softmax cross-entropy) with SGD; returns the losses. */
 async function trainMlp(e: Engine, steps: number): Promise<number[]> {
   const t = (v: Float32Array, shape: number[]) => createTensor(e, v, shape);
-  const w1 = e.variable(t(values(32, 1, 0.5), [4, 8]), true);
-  const b1 = e.variable(t(new Float32Array(8), [8]), true);
-  const w2 = e.variable(t(values(24, 2, 0.5), [8, 3]), true);
+  // Kept referenced to the end: otherwise the garbage collector frees them mid-run.
+  const initial = [
+    t(values(32, 1, 0.5), [4, 8]),
+    t(new Float32Array(8), [8]),
+    t(values(24, 2, 0.5), [8, 3]),
+  ];
+  const [w1, b1, w2] = [e.variable(initial[0]!), e.variable(initial[1]!), e.variable(initial[2]!)];
+  const params = [w1, b1, w2];
   const x = t(values(64, 3), [16, 4]);
   const labels = createTensor(
     e,
     Array.from({ length: 16 }, (_, i) => [0, 1, 2].map((k) => (k === i % 3 ? 1 : 0))),
   );
-  const params = [w1, b1, w2];
   const out: number[] = [];
   let before = e.memory();
   for (let i = 0; i < steps; i++) {
@@ -101,7 +107,7 @@ async function trainMlp(e: Engine, steps: number): Promise<number[]> {
     after.numTensors === before.numTensors && after.numBytes === before.numBytes,
     `memory() changed over ${steps - 1} steps: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`,
   );
-  e.dispose([...params, x, labels]);
+  e.dispose([...params, ...initial, x, labels]);
   return out;
 }
 
@@ -211,7 +217,8 @@ export const browserCases: BrowserCase[] = [
   },
   {
     name: 'the seed MLP: 20 SGD steps give the CPU losses; memory() flat',
-    run: async ({ gpu, cpu }) => {
+    run: async ({ fresh }) => {
+      const { gpu, cpu } = await fresh();
       const got = await trainMlp(gpu, 20);
       const want = await trainMlp(cpu, 20);
       for (let i = 0; i < want.length; i++) {

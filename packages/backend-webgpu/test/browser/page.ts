@@ -40,6 +40,10 @@ async function main(): Promise<PageResults> {
     gpu,
     unfused: await gpuEngine(false),
     cpu: createEngine({ ops: [math], backends: [cpu()] }),
+    fresh: async () => ({
+      gpu: await gpuEngine(true),
+      cpu: createEngine({ ops: [math], backends: [cpu()] }),
+    }),
   };
   const cases: PageResults['cases'] = [];
   for (const c of browserCases) {
