@@ -18,7 +18,7 @@ import type {
 } from '@tapegrad/ops-conv';
 import type { GpuData, WebGPUBackend } from '../backend.js';
 import { wgslType } from '../wgsl.js';
-import { runGemm } from './matmul.js';
+import { matmulSpec, runGemm } from './matmul.js';
 import { windowOf, windowWgsl } from './window.js';
 
 type WK<A> = Kernel<A, WebGPUBackend>;
@@ -38,7 +38,10 @@ fn x_at(g: Geo, z: vec4<i32>, ch: i32) -> ${t} {
 }`;
 }
 
-/** Runs one of the three GEMMs with params [M, N, K, ...extra]. */
+/**
+ * Runs one of the three GEMMs with params [M, N, K, ...extra]; a pointwise window (1×1, unit
+ * strides, no padding) runs as a plain matmul of the stored operands, transposed as `pointwise`.
+ */
 function runConvGemm(
   backend: WebGPUBackend,
   op: string,
@@ -48,15 +51,18 @@ function runConvGemm(
   mnk: [number, number, number],
   extra: readonly number[],
   helpers: (t: string) => string,
+  pointwise: { tA: boolean; tB: boolean } | null,
 ): TensorInfo {
   const t = wgslType(spec.dtype);
   const out = backend.alloc(spec);
   runGemm(
     backend,
-    { op, key: `${key}:${t}`, type: t, helpers: helpers(t) },
+    pointwise
+      ? matmulSpec(op, t, pointwise.tA, pointwise.tB, 0)
+      : { op, key: `${key}:${t}`, type: t, helpers: helpers(t) },
     inputs.map((i) => i.dataId as GpuData),
     out,
-    [...mnk, ...extra],
+    pointwise ? mnk : [...mnk, ...extra],
   );
   return { dataId: out, shape: spec.shape, dtype: spec.dtype };
 }
@@ -84,6 +90,7 @@ fn load_a(row: vec4<i32>, k: u32) -> ${t} {
   return x_at(g, row + tap_offset(g, tap_of(g, i32(k) / g.c)), i32(k) % g.c);
 }
 fn load_b(col: vec4<i32>, k: u32) -> ${t} { return in1[i32(k) * prmi(1u) + col.x]; }`,
+      w.pointwise ? { tA: false, tB: false } : null,
     );
   };
 }
@@ -116,6 +123,7 @@ fn load_a(row: vec4<i32>, k: u32) -> ${t} {
   return x_at(g, at, row.x);
 }
 fn load_b(col: vec4<i32>, k: u32) -> ${t} { return in1[i32(k) * prmi(1u) + col.x]; }`,
+      w.pointwise ? { tA: true, tB: false } : null,
     );
   };
 }
@@ -151,6 +159,7 @@ fn load_b(col: vec4<i32>, k: u32) -> ${t} {
   return in1[((i32(k) / cout) * prmi(1u) + col.x) * cout + i32(k) % cout];
 }
 fn store(z: u32, r: u32, c: u32, v: ${t}) { out[r * prm(1u) + c] = v; }`,
+      w.pointwise ? { tA: false, tB: true } : null,
     );
   };
 }

@@ -204,6 +204,40 @@ function splitK(tiles: number, k: number, tk: number): { steps: number; count: n
 }
 
 /**
+ * The GEMM of op(A) · op(B) for matrices stored row-major in in0 and in1 (op a transpose when
+ * tA / tB), C row-major in out, batched over `rb` batch dims. Params: M, N, K, the batch dims,
+ * then A's and B's per-batch strides (0 where a side is broadcast).
+ */
+export function matmulSpec(
+  op: string,
+  t: GemmSpec['type'],
+  tA: boolean,
+  tB: boolean,
+  rb: number,
+): GemmSpec {
+  // Offset of batch z's matrix in an operand: z decomposed over the batch dims, times its strides.
+  const baseOf = (first: number) => `
+  var rem = z; var off = 0u;
+  for (var d: i32 = ${rb - 1}; d >= 0; d = d - 1) {
+    let dim = prm(3u + u32(d));
+    off = off + (rem % dim) * prm(${first}u + u32(d));
+    rem = rem / dim;
+  }
+  return off;`;
+  const helpers = `
+fn a_offset(z: u32) -> u32 {${baseOf(3 + rb)}
+}
+fn b_offset(z: u32) -> u32 {${baseOf(3 + 2 * rb)}
+}
+fn a_row(z: u32, r: u32) -> vec4<i32> { return vec4<i32>(i32(a_offset(z) + ${tA ? 'r' : 'r * prm(2u)'}), 0, 0, 0); }
+fn load_a(row: vec4<i32>, k: u32) -> ${t} { return in0[u32(row.x) + ${tA ? 'k * prm(0u)' : 'k'}]; }
+fn b_col(z: u32, c: u32) -> vec4<i32> { return vec4<i32>(i32(b_offset(z) + ${tB ? 'c * prm(2u)' : 'c'}), 0, 0, 0); }
+fn load_b(col: vec4<i32>, k: u32) -> ${t} { return in1[u32(col.x) + ${tB ? 'k' : 'k * prm(1u)'}]; }
+fn store(z: u32, r: u32, c: u32, v: ${t}) { out[(z * prm(0u) + r) * prm(1u) + c] = v; }`;
+  return { op, key: `matmul:${t}:${tA ? 1 : 0}${tB ? 1 : 0}:${rb}`, type: t, helpers };
+}
+
+/**
  * BatchMatMul on the register-blocked GEMM. Transposes are read in place; batch dims broadcast
  * through per-batch strides (0 where a side has size 1). Key: (dtype, transposes, batch rank).
  */
@@ -236,28 +270,9 @@ export const BatchMatMul: Kernel<{ transposeA: boolean; transposeB: boolean }, W
   const params = [M, N, K, ...batchShape, ...batchStrides(as, M * K), ...batchStrides(bs, K * N)];
   const t = wgslType(o!.dtype);
   const out = backend.alloc(o!);
-  // Offset of batch z's matrix in an operand: z decomposed over the batch dims, times its strides.
-  const baseOf = (first: number) => `
-  var rem = z; var off = 0u;
-  for (var d: i32 = ${rb - 1}; d >= 0; d = d - 1) {
-    let dim = prm(3u + u32(d));
-    off = off + (rem % dim) * prm(${first}u + u32(d));
-    rem = rem / dim;
-  }
-  return off;`;
-  const helpers = `
-fn a_offset(z: u32) -> u32 {${baseOf(3 + rb)}
-}
-fn b_offset(z: u32) -> u32 {${baseOf(3 + 2 * rb)}
-}
-fn a_row(z: u32, r: u32) -> vec4<i32> { return vec4<i32>(i32(a_offset(z) + ${tA ? 'r' : 'r * prm(2u)'}), 0, 0, 0); }
-fn load_a(row: vec4<i32>, k: u32) -> ${t} { return in0[u32(row.x) + ${tA ? 'k * prm(0u)' : 'k'}]; }
-fn b_col(z: u32, c: u32) -> vec4<i32> { return vec4<i32>(i32(b_offset(z) + ${tB ? 'c * prm(2u)' : 'c'}), 0, 0, 0); }
-fn load_b(col: vec4<i32>, k: u32) -> ${t} { return in1[u32(col.x) + ${tB ? 'k' : 'k * prm(1u)'}]; }
-fn store(z: u32, r: u32, c: u32, v: ${t}) { out[(z * prm(0u) + r) * prm(1u) + c] = v; }`;
   runGemm(
     backend,
-    { op: 'BatchMatMul', key: `matmul:${t}:${tA ? 1 : 0}${tB ? 1 : 0}:${rb}`, type: t, helpers },
+    matmulSpec('BatchMatMul', t, tA, tB, rb),
     [a!.dataId as GpuData, b!.dataId as GpuData],
     out,
     params,

@@ -53,6 +53,8 @@ export interface Window {
   inPositions: number;
   /** Number of window taps (filter spatial size). */
   taps: number;
+  /** A 1×1×1 window with unit strides and no padding: x itself is the im2col matrix. */
+  pointwise: boolean;
 }
 
 /** The geometry of sliding a window of `filterSize` over channels-last `xShape` (validated, naming `op`). */
@@ -97,6 +99,11 @@ export function windowOf(
     outPositions: n * prod(outS),
     inPositions: n * prod(inS),
     taps: prod(fS),
+    pointwise:
+      prod(fS) === 1 &&
+      attrs.strides.every((d) => d === 1) &&
+      g.padBefore.every((p) => p === 0) &&
+      g.outSize.every((d, i) => d === inS[i + 3 - r]),
   };
 }
 
