@@ -45,8 +45,8 @@ fn window_count(gm: Geo, o: vec4<i32>) -> i32 {
 }
 
 /**
- * Runs a pooling program with one invocation per element of `spec`; `body` sees gm (geometry),
- * ch and o (output position) or z (input position, for `gather` bodies).
+ * Runs a pooling program with one invocation per element of `spec`; `body` sees gm (the
+ * geometry) and ch (the channel), and gets its position from AT_OUTPUT or forEachWindowOf.
  */
 function runPool(
   backend: WebGPUBackend,
