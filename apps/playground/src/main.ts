@@ -104,12 +104,17 @@ async function switchBackend(name: string): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  // wasm first (compiled asynchronously on a browser main thread): the tape view reads every
-  // value synchronously, which webgpu cannot do; the switcher offers webgpu where it works.
-  await tg.setBackend(SYNC_BACKEND).catch(() => tg.ready());
+  // The fastest backend the browser has: webgpu where there is an adapter (the views that read
+  // synchronously then run on wasm), else wasm (compiled asynchronously on a browser main
+  // thread). webgpu is only tried where it is offered, so no page loads its code for nothing.
+  state.backends = await listBackends();
+  const gpu = state.backends.some((b) => b.name === 'webgpu' && b.available);
+  await tg
+    .setBackend(gpu ? 'webgpu' : SYNC_BACKEND)
+    .catch(() => tg.setBackend(SYNC_BACKEND))
+    .catch(() => tg.ready());
   state.backend = tg.getBackend();
   const backendSelect = $<HTMLSelectElement>('backend-select');
-  state.backends = await listBackends();
   for (const b of state.backends) {
     const option = new Option(b.name, b.name);
     option.disabled = !b.available;
