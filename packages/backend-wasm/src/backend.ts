@@ -296,6 +296,14 @@ export class WasmBackend implements Backend {
     }
   }
 
+  /**
+   * Zeroes `bytes` bytes at `ptr` with wasm's memory.fill (TypedArray.fill on a view of the
+   * shared memory runs ~26× slower in V8: 0.87 ms instead of 0.033 ms for 3.2 MB).
+   */
+  zero(ptr: number, bytes: number): void {
+    if (bytes > 0) this.kernels.fillElements(ptr, bytes, 1, 0, 0);
+  }
+
   /** Byte offset of a kernel input's data. */
   ptr(info: TensorInfo): number {
     return (info.dataId as WasmData).ptr;
@@ -304,7 +312,7 @@ export class WasmBackend implements Backend {
   /** A new output buffer for `spec` (contents undefined unless `zero`). */
   output(spec: OutputSpec, zero = false): TensorInfo {
     const data = this.allocData(spec.dtype, sizeFromShape(spec.shape));
-    if (zero) this.heap.u8.fill(0, data.ptr, data.ptr + data.byteLength);
+    if (zero) this.zero(data.ptr, data.byteLength);
     return { dataId: data, shape: spec.shape, dtype: spec.dtype };
   }
 

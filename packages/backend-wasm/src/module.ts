@@ -58,6 +58,8 @@ export interface KernelExports {
   ): void;
   softmaxRows(x: number, out: number, rows: number, n: number, log: boolean | number): void;
   im2col(x: number, geo: number, row0: number, rows: number, col: number): void;
+  /** Fills n elements of eb bytes with the bits (lo, hi) (eb = 1: a memset). */
+  fillElements(dst: number, n: number, eb: number, lo: number, hi: number): void;
   col2im(col: number, geo: number, row0: number, rows: number, dx: number): void;
 }
 

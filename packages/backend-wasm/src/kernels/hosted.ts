@@ -29,7 +29,7 @@ class HostedCpu {
   ) {
     this.reserved = outputs.map((spec) => {
       const data = backend.allocData(spec.dtype, sizeFromShape(spec.shape));
-      backend.heap.u8.fill(0, data.ptr, data.ptr + data.byteLength);
+      backend.zero(data.ptr, data.byteLength);
       return data;
     });
   }
