@@ -32,6 +32,7 @@ export function createEditor(
       basicSetup,
       javascript(),
       lintGutter(),
+      EditorView.lineWrapping,
       EditorView.updateListener.of((u) => {
         if (u.docChanged) options.onChange();
       }),
