@@ -90,17 +90,3 @@ export function strides(shape: readonly number[]): number[] {
   }
   return s;
 }
-
-/** Strides of `inShape` broadcast to `outShape` (0 on broadcast dims), aligned right. */
-export function broadcastStrides(
-  inShape: readonly number[],
-  outShape: readonly number[],
-): number[] {
-  const st = strides(inShape);
-  const off = outShape.length - inShape.length;
-  return outShape.map((_, d) => {
-    const j = d - off;
-    if (j < 0) return 0;
-    return inShape[j] === 1 ? 0 : st[j]!;
-  });
-}

@@ -247,11 +247,16 @@ const Where: WK = ({ inputs, outputs: [o], backend }) =>
   runElementwise(backend, 'Where', { expr: () => 'select(c, b, a != 0u)' }, inputs, o!, {});
 
 const ADD = BINARY.Add!;
+const IDENTITY = same('a');
+
+/** BroadcastTo: the identity with its input read through broadcast strides (so it fuses). */
+const BroadcastTo: WK = ({ inputs: [x], outputs: [o], backend }) =>
+  runElementwise(backend, 'Identity', IDENTITY, [x!], o!, {});
 
 /** AddN: a chain of additions (fused into one kernel, as long as the inputs fit one). */
 const AddN: WK = ({ inputs, outputs: [o], backend }) => {
   let acc = inputs[0]!;
-  if (inputs.length === 1) return runElementwise(backend, 'Identity', same('a'), [acc], o!, {});
+  if (inputs.length === 1) return runElementwise(backend, 'Identity', IDENTITY, [acc], o!, {});
   for (let j = 1; j < inputs.length; j++) {
     const sum = runElementwise(backend, 'Add', ADD, [acc, inputs[j]!], o!, {});
     if (j > 1) backend.free(acc.dataId);
@@ -266,4 +271,5 @@ export const elementwiseKernels: Record<string, WK> = {
   Cast,
   Where,
   AddN,
+  BroadcastTo,
 };

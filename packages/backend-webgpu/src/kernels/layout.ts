@@ -1,14 +1,14 @@
 import type { Kernel, TensorInfo, TypedArray } from '@tapegrad/core';
 import { ArgumentError, fmtShape, sizeFromShape } from '@tapegrad/core';
 import type { GpuData, WebGPUBackend } from '../backend.js';
-import { bits, broadcastStrides, program, strides, wgslType } from '../wgsl.js';
+import { bits, program, strides, wgslType } from '../wgsl.js';
 
 type WK<A = Record<string, unknown>> = Kernel<A, WebGPUBackend>;
 
 /**
  * The index-map program: out[c] = in[base + Σ_d (c_d mod m_d) · s_d] over output coordinates
- * c. Transpose (permuted strides), Slice (base), Reverse (negative strides), Tile (moduli)
- * and BroadcastTo (zero strides) are all this one program; key (dtype, rank).
+ * c. Transpose (permuted strides), Slice (base), Reverse (negative strides) and Tile (moduli)
+ * are all this one program; key (dtype, rank). (BroadcastTo is elementwise: it fuses.)
  */
 function runMap(
   backend: WebGPUBackend,
@@ -103,16 +103,6 @@ const Tile: WK = ({ inputs: [x], outputs: [o], backend }) =>
     0,
     x!.shape.map((d) => Math.max(d, 1)),
     strides(x!.shape),
-  );
-
-const BroadcastTo: WK = ({ inputs: [x], outputs: [o], backend }) =>
-  runMap(
-    backend,
-    x!,
-    o!.shape,
-    0,
-    o!.shape.map((d) => Math.max(d, 1)),
-    broadcastStrides(x!.shape, o!.shape),
   );
 
 const Pad: WK<{ paddings: [number, number][]; constantValue: number }> = ({
@@ -440,7 +430,6 @@ export const layoutKernels: Record<string, WK> = {
   Slice,
   Reverse,
   Tile,
-  BroadcastTo,
   Pad,
   Concat,
   Gather,
