@@ -597,6 +597,38 @@ describe.skipIf(!haveChromium)('playground in chromium', () => {
     expect([s.drawn, s.probabilities]).toEqual([null, null]);
   });
 
+  it('MNIST: a digit can be drawn with a finger (touch events)', async () => {
+    const context = await browser.newContext({
+      hasTouch: true,
+      viewport: { width: 900, height: 900 },
+    });
+    const touchPage = await context.newPage();
+    touchPage.on('pageerror', (err) => consoleErrors.push(err.message));
+    await touchPage.goto(`${baseUrl}#tab=mnist`);
+    await touchPage.waitForFunction(() => window.__playground?.views.mnist?.loaded === true);
+    const box = (await touchPage.locator('#mnist-pad').boundingBox())!;
+    const cdp = await context.newCDPSession(touchPage);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', y: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints:
+          type === 'touchEnd' ? [] : [{ x: box.x + box.width / 2, y: box.y + y * box.height }],
+      });
+    await touch('touchStart', 0.2);
+    for (let i = 1; i <= 8; i++) await touch('touchMove', 0.2 + 0.075 * i);
+    await touch('touchEnd', 0.8);
+    await touchPage.waitForFunction(() => window.__playground.views.mnist!.probabilities !== null);
+    const drawn = await touchPage.evaluate(() => window.__playground.views.mnist!.drawn!);
+    // A vertical stroke, not a dot (a touch that scrolled the page would leave only its start):
+    // fitted to 20 pixels high, a few wide.
+    const ink = drawn.flatMap((v, k) => (v > 0.3 ? [[Math.floor(k / 28), k % 28]] : []));
+    const span = (axis: 0 | 1) =>
+      Math.max(...ink.map((p) => p[axis]!)) - Math.min(...ink.map((p) => p[axis]!)) + 1;
+    expect(span(0)).toBeGreaterThanOrEqual(19);
+    expect(span(1)).toBeLessThanOrEqual(8);
+    await context.close();
+  });
+
   it('logs no console errors', () => {
     expect(consoleErrors).toEqual([]);
   });
