@@ -182,6 +182,29 @@ await withWebGPU('webgpu fusion', () => {
       expect(backend.poolInfo().pendingBytes).toBe(0);
     });
 
+    it('a reduction computes its lazy elementwise input itself (one dispatch), any axes', async () => {
+      const { engine: g, backend } = await gpuEngine(true);
+      const c = createEngine({ ops: [math], backends: [cpu()] });
+      const run = (e: Engine, axes: number[]): Float32Array =>
+        e.tidy(() => {
+          const x = createTensor(e, values(60, 8), [3, 4, 5]);
+          const y = createTensor(e, values(5, 9), [5]);
+          return sum(mul(tanh(x), add(y, 1)), axes).dataSync() as Float32Array;
+        });
+      for (const [axes, dispatches] of [
+        [[2], 1],
+        [[1], 1],
+        [[0, 1], 1],
+        // Non-contiguous axes are transposed first: the expression is computed for that.
+        [[0, 2], 3],
+      ] as const) {
+        const d0 = backend.stats().dispatches;
+        const got = run(g, [...axes]);
+        expect(backend.stats().dispatches - d0, `axes ${axes.join(',')}`).toBe(dispatches);
+        expectClose(got, run(c, [...axes]), 1e-5, 1e-6);
+      }
+    });
+
     it('an unread, disposed chain is never computed', async () => {
       const { engine: e, backend } = await gpuEngine(true);
       const x = createTensor(e, values(64, 7), [64]);

@@ -31,12 +31,29 @@ function viewOf(parentLive: readonly boolean[], shape: Shape): boolean[] {
   return parentLive.map((l, d) => d >= off && l && shape[d - off] !== 1);
 }
 
-/** The fused program computing the lazy `root` (of shape `shape`) from its buffers. */
-export function fuse(root: GpuData, shape: Shape): FusedKernel {
+/**
+ * A lazy value as a WGSL function `fused(i: u32) -> T` (its value at flat index i of `shape`)
+ * reading bindings in0..: for a kernel that computes it (fuse) or reads it (a reduction's
+ * prologue). Its uniforms come at word `paramBase` of the kernel's params.
+ */
+export interface FusedExpression {
+  /** WGSL helpers: the elementwise math, the ops' functions and `fused`. */
+  code: string;
+  /** Buffers bound as in0, in1, ... */
+  inputs: GpuData[];
+  /** Uniform words, from word `paramBase`. */
+  params: number[];
+  /** The expression's structure (a part of the pipeline key). */
+  key: string;
+}
+
+/** `fused(i)` for the lazy `root` of shape `shape`, its uniforms from kernel word `paramBase`. */
+export function fusedExpression(root: GpuData, shape: Shape, paramBase: number): FusedExpression {
   const rank = shape.length;
-  const size = sizeFromShape(shape);
   const rootStrides = strides(shape);
-  const params: number[] = [size, ...shape];
+  // Word k of the kernel's params is params[k - paramBase].
+  const params: number[] = [...shape];
+  const word = (): number => paramBase + params.length;
   const inputs: GpuData[] = [];
   const fns = new Map<string, string>();
   const values = new Map<string, string>();
@@ -53,7 +70,7 @@ export function fuse(root: GpuData, shape: Shape): FusedKernel {
       const name = `k${reads.length}`;
       values.set(`k${d.uid}`, name);
       const getter = t === 'f32' ? 'prmf' : t === 'i32' ? 'prmi' : 'prm';
-      reads.push(`  let ${name} = ${getter}(${params.length}u);`);
+      reads.push(`  let ${name} = ${getter}(${word()}u);`);
       params.push(bits(d.shadow[0]!, d.dtype));
       key.push(`${name}:${t}`);
       return name;
@@ -76,7 +93,7 @@ export function fuse(root: GpuData, shape: Shape): FusedKernel {
     let index = pattern === 's' ? 'i' : '0u';
     if (pattern === 'b') {
       index = `ix${indexVars.length}`;
-      indexVars.push({ name: index, base: params.length });
+      indexVars.push({ name: index, base: word() });
       params.push(...eff);
     }
     reads.push(`  let ${name} = in${binding}[${index}];`);
@@ -94,7 +111,7 @@ export function fuse(root: GpuData, shape: Shape): FusedKernel {
     const args = expr.inputs.map((inp) => visit(inp.data, inp.shape, viewOf(live, inp.shape)));
     expr.fn.attrTypes.forEach((t, j) => {
       const getter = t === 'f32' ? 'prmf' : t === 'i32' ? 'prmi' : 'prm';
-      args.push(`${getter}(${params.length}u)`);
+      args.push(`${getter}(${word()}u)`);
       params.push(expr.attrs[j]!);
     });
     fns.set(expr.fn.name, expr.fn.code);
@@ -115,24 +132,45 @@ export function fuse(root: GpuData, shape: Shape): FusedKernel {
     for (const v of indexVars) coords.push(`  var ${v.name} = 0u;`);
     coords.push(`  var rem = i;`);
     coords.push(`  for (var d: i32 = ${rank - 1}; d >= 0; d = d - 1) {`);
-    coords.push(`    let dim = prm(1u + u32(d));`);
+    coords.push(`    let dim = prm(${paramBase}u + u32(d));`);
     coords.push(`    let co = rem % dim;`);
     coords.push(`    rem = rem / dim;`);
     for (const v of indexVars)
       coords.push(`    ${v.name} = ${v.name} + co * prm(${v.base}u + u32(d));`);
     coords.push(`  }`);
   }
-  const inTypes = inputs.map((d) => wgslType(d.dtype));
   const outT = wgslType(root.dtype);
+  const fn = [
+    `fn fused(i: u32) -> ${outT} {`,
+    ...coords,
+    ...reads,
+    ...lets,
+    `  return ${result};`,
+    `}`,
+  ].join('\n');
+  const types = inputs.map((d) => wgslType(d.dtype)).join(',');
+  return {
+    code: `${EW_MATH}\n${[...fns.values()].join('\n')}\n${fn}`,
+    inputs,
+    params,
+    key: `${rank}:${types}>${outT}:${key.join(';')}`,
+  };
+}
+
+/** The fused program computing the lazy `root` (of shape `shape`) from its buffers. */
+export function fuse(root: GpuData, shape: Shape): FusedKernel {
+  const size = sizeFromShape(shape);
+  const e = fusedExpression(root, shape, 1);
+  const params = [size, ...e.params];
   const prog = program({
-    key: `fused:${rank}:${inTypes.join(',')}>${outT}:${key.join(';')}`,
-    inputs: inTypes,
-    output: outT,
+    key: `fused:${e.key}`,
+    inputs: e.inputs.map((d) => wgslType(d.dtype)),
+    output: wgslType(root.dtype),
     numParams: params.length,
-    helpers: `${EW_MATH}\n${[...fns.values()].join('\n')}`,
-    body: [...coords, ...reads, ...lets, `  out[i] = ${result};`].join('\n'),
+    helpers: e.code,
+    body: `  out[i] = fused(i);`,
   });
-  return { program: prog, inputs, params, size };
+  return { program: prog, inputs: e.inputs, params, size };
 }
 
 /** Buffers and expressions a lazy value would fuse (to stay under the kernel limits). */

@@ -1,6 +1,7 @@
 import type { DType, Kernel, TensorInfo } from '@tapegrad/core';
-import { sizeFromShape } from '@tapegrad/core';
+import { shapesEqual, sizeFromShape } from '@tapegrad/core';
 import type { GpuData, WebGPUBackend } from '../backend.js';
+import { fusedExpression } from '../fusion/codegen.js';
 import { program, wgslType } from '../wgsl.js';
 import { transposeInfo } from './layout.js';
 
@@ -72,12 +73,19 @@ function reduceKernel(op: string): WK<{ axes: number[] }> {
     const t = wgslType(x!.dtype);
     const outT = wgslType(o!.dtype);
     const count = outer * inner;
+    // A lazy elementwise input is computed inside the reduction (a fused prologue).
+    const lazy = src.dataId as GpuData;
+    const prologue =
+      lazy.expr && shapesEqual(lazy.expr.shape, src.shape)
+        ? fusedExpression(lazy, src.shape, 3)
+        : null;
     const prog = program({
-      key: `reduce:${op}:${x!.dtype}>${o!.dtype}`,
-      inputs: [t],
+      key: `reduce:${op}:${x!.dtype}>${o!.dtype}${prologue ? `:${prologue.key}` : ''}`,
+      inputs: prologue ? prologue.inputs.map((d) => wgslType(d.dtype)) : [t],
       output: outT,
-      numParams: 3,
-      helpers: `fn comb(x: ${t}, y: ${t}) -> ${t} { return ${r.combine(t)}; }`,
+      numParams: 3 + (prologue?.params.length ?? 0),
+      helpers: `fn comb(x: ${t}, y: ${t}) -> ${t} { return ${r.combine(t)}; }
+${prologue ? prologue.code : `fn fused(i: u32) -> ${t} { return in0[i]; }`}`,
       workgroup: { size: WG, shared: `var<workgroup> sh: array<${t}, ${WG}>;` },
       body: `
   if (wid >= prm(0u)) { return; }
@@ -85,7 +93,7 @@ function reduceKernel(op: string): WK<{ axes: number[] }> {
   let inner = prm(2u);
   let base = (wid / inner) * R * inner + wid % inner;
   var acc: ${t} = ${r.identity(t)};
-  for (var k = lid; k < R; k = k + ${WG}u) { acc = comb(acc, in0[base + k * inner]); }
+  for (var k = lid; k < R; k = k + ${WG}u) { acc = comb(acc, fused(base + k * inner)); }
   sh[lid] = acc;
   workgroupBarrier();
   for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
@@ -94,7 +102,13 @@ function reduceKernel(op: string): WK<{ axes: number[] }> {
   }
   if (lid == 0u) { out[wid] = ${outT}(sh[0]); }`,
     });
-    backend.run(prog, [src.dataId as GpuData], out, [count, reduce, inner], grid(count));
+    backend.run(
+      prog,
+      prologue ? prologue.inputs : [lazy],
+      out,
+      [count, reduce, inner, ...(prologue?.params ?? [])],
+      grid(count),
+    );
     if (temp) backend.free(src.dataId);
     return { dataId: out, shape: o!.shape, dtype: o!.dtype };
   };
