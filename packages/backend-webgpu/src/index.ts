@@ -12,6 +12,7 @@ export { GpuData, HostData, WebGPUBackend } from './backend.js';
 export { hosted } from './host.js';
 export type { Program, WebGPUBackendOptions, WebGPUStats } from './backend.js';
 export type { AdapterSummary, Channel } from './channel.js';
+export type { EwFunction, LazyExpr, LazyInput } from './fusion/lazy.js';
 export { webgpuKernels } from './kernels/index.js';
 
 export interface WebGPUOptions extends WebGPUBackendOptions {
