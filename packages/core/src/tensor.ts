@@ -28,8 +28,18 @@ export type NestedArray = number | boolean | NestedArray[];
 
 let nextTensorId = 0;
 
+// Symbol.dispose where the runtime has it (Node ≥ 20, recent browsers), else the key that
+// transpiled `using` declarations look up.
 const disposeSymbol: symbol =
   (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
+
+// The type of the method defined below under `disposeSymbol`, so that TypeScript accepts
+// `using t = tensor(…)` (the runtime key may be a fallback, so the class cannot name it).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Tensor {
+  /** Disposes the tensor when a `using` declaration goes out of scope (same as `dispose()`). */
+  [Symbol.dispose](): void;
+}
 
 /**
  * An immutable n-dimensional array on a backend. Ops are chainable methods once an
@@ -48,6 +58,7 @@ const disposeSymbol: symbol =
  * w.grad!.print(); // [4, 6]
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tensor {
   readonly id: number;
   readonly shape: Shape;

@@ -62,13 +62,17 @@ describe('memory: tidy, keep, dispose, memory()', () => {
     expect(e.memory().numTensors).toBe(before + 1);
   });
 
-  it('Symbol.dispose releases a tensor', () => {
+  it('a `using` declaration disposes the tensor at the end of its block (Symbol.dispose)', () => {
     const e = refEngine();
-    const x = createTensor(e, [3]);
-    const disposeKey =
-      (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
-    (x as unknown as Record<symbol, () => void>)[disposeKey]!();
-    expect(x.isDisposed).toBe(true);
+    const before = e.memory().numTensors;
+    let seen: Tensor | undefined;
+    {
+      using x = createTensor(e, [3]);
+      seen = x;
+      expect(e.memory().numTensors).toBe(before + 1);
+    }
+    expect(seen.isDisposed).toBe(true);
+    expect(e.memory().numTensors).toBe(before);
   });
 
   it('a graph that is never backpropagated releases its saved tensors with its outputs', () => {
