@@ -27,19 +27,9 @@ import { repoRoot } from './published.ts';
 
 /**
  * Exports allowed to lack an example for now, by package.
- * examples pending: backend-wasm/webgpu being rewritten
+ * examples pending: backend-webgpu being rewritten
  */
 const EXAMPLES_PENDING: Record<string, string[]> = {
-  '@tapegrad/backend-wasm': [
-    'Heap',
-    'WasmBackend',
-    'WasmData',
-    'kernelBytes',
-    'simdSupported',
-    'sizeClass',
-    'wasm',
-    'wasmUnacceleratedOps',
-  ],
   '@tapegrad/backend-webgpu': [
     'GpuData',
     'HostData',

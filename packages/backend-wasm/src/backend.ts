@@ -17,7 +17,17 @@ import { SLOT_BYTES } from './threads/protocol.js';
 import type { KernelCall } from './threads/pool.js';
 import { ThreadPool, threadsSupported } from './threads/pool.js';
 
-/** One tensor buffer: a block of the wasm heap. */
+/**
+ * One tensor buffer: a block of the wasm heap.
+ *
+ * @example
+ * ```ts
+ * const backend = getDefaultEngine().findBackend('wasm') as WasmBackend;
+ * const data = backend.allocData('float32', 3);
+ * data.byteLength; // 12
+ * backend.free(data);
+ * ```
+ */
 export class WasmData {
   freed = false;
   constructor(
@@ -92,6 +102,14 @@ const SLOTS_PER_THREAD = 256;
 /**
  * The WebAssembly backend: tensors are blocks of one wasm memory, and kernels run on
  * pointers (no copy per op). `write` copies in, `read`/`readSync` copy out.
+ *
+ * @example
+ * ```ts
+ * const backend = getDefaultEngine().findBackend('wasm') as WasmBackend;
+ * const data = backend.write(new Float32Array([1, 2]), [2], 'float32');
+ * backend.readSync(data); // [1, 2]
+ * backend.free(data);
+ * ```
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';

@@ -21,7 +21,16 @@ const PAGE = 65536;
 const ALIGN = 16;
 const MIN_BLOCK = 64;
 
-/** The size class of a request of `bytes` (a multiple of 16). */
+/**
+ * The size class of a request of `bytes` (a multiple of 16): 64 at least, then four
+ * classes per power of two.
+ *
+ * @example
+ * ```ts
+ * sizeClass(100); // 112
+ * sizeClass(600); // 640
+ * ```
+ */
 export function sizeClass(bytes: number): number {
   if (bytes <= MIN_BLOCK) return MIN_BLOCK;
   const e = 31 - Math.clz32(bytes - 1); // 2^e < bytes <= 2^(e+1)
@@ -42,7 +51,17 @@ export interface HeapStats {
   topBytes: number;
 }
 
-/** Allocator of the wasm memory: size classes, coalescing free blocks, a memory that only grows. */
+/**
+ * Allocator of the wasm memory: size classes, coalescing free blocks, a memory that only grows.
+ *
+ * @example
+ * ```ts
+ * const heap = new Heap(new WebAssembly.Memory({ initial: 1 }), 1024);
+ * const block = heap.alloc(100); // { ptr: 1024, size: 112 }
+ * heap.release(block.ptr, block.size);
+ * heap.stats().liveBytes; // 0
+ * ```
+ */
 export class Heap {
   private top: number;
   private live = 0;

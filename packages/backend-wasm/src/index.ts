@@ -105,7 +105,18 @@ function track(backend: WasmBackend): WasmBackend {
   return backend;
 }
 
-/** The wasm backend plugin: `use(wasm())` or `createEngine({ backends: [wasm(), cpu()] })`. */
+/**
+ * The wasm backend plugin: `use(wasm())` or `createEngine({ backends: [wasm(), cpu()] })`.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, createTensor } from '@tapegrad/core';
+ * import { math } from '@tapegrad/ops-math';
+ * const engine = createEngine({ ops: [math], backends: [wasm({ threads: 1 })] });
+ * createTensor(engine, [1, 2]).mul(3).print(); // [3, 6]
+ * console.log(engine.getBackend()); // 'wasm'
+ * ```
+ */
 export function wasm(options: WasmOptions = {}): BackendPlugin<WasmBackend> {
   const kernels =
     (options.unaccelerated ?? 'host') === 'host'
@@ -132,10 +143,14 @@ export function wasm(options: WasmOptions = {}): BackendPlugin<WasmBackend> {
 }
 
 /**
- * Ops of `engine` that the wasm backend does not run with its own WebAssembly kernels:
- * those running the CPU kernels on the wasm memory, and those with no wasm kernel at all
- * (composite ops excluded: they run as other ops). Only float32 is accelerated; other
- * dtypes of accelerated ops run the CPU kernels too. The list shrinks as kernels are ported.
+ * Ops of `engine` that have no WebAssembly kernel in the wasm backend (composite ops
+ * excluded: they run as other ops), so they run the CPU kernels on the wasm memory or, with
+ * `unaccelerated: 'engine'`, on another backend. Every op of `math` and `conv` has one.
+ *
+ * @example
+ * ```ts
+ * wasmUnacceleratedOps(getDefaultEngine()); // []
+ * ```
  */
 export function wasmUnacceleratedOps(engine: Engine): string[] {
   const accelerated = new Set(WASM_ACCELERATED_OPS);

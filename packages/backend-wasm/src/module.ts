@@ -79,7 +79,14 @@ const variantBytes = new Map<ModuleVariant, Uint8Array<ArrayBuffer>>();
 const modules = new Map<ModuleVariant, WebAssembly.Module>();
 const modulePromises = new Map<ModuleVariant, Promise<WebAssembly.Module>>();
 
-/** The embedded module's bytes (the `shared` variant). */
+/**
+ * The embedded kernel module's bytes (the variant that imports a shared memory).
+ *
+ * @example
+ * ```ts
+ * kernelBytes().subarray(0, 4); // [0, 97, 115, 109]
+ * ```
+ */
 export function kernelBytes(): Uint8Array<ArrayBuffer> {
   if (!bytesCache) {
     const binary = atob(KERNELS_WASM_BASE64);
@@ -106,7 +113,14 @@ export function variantKernelBytes(variant: ModuleVariant): Uint8Array<ArrayBuff
   return bytes;
 }
 
-/** Whether this host runs WebAssembly SIMD (the kernels need it). */
+/**
+ * Whether this host runs WebAssembly SIMD (the kernels need it).
+ *
+ * @example
+ * ```ts
+ * console.log(simdSupported()); // true
+ * ```
+ */
 export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(variantKernelBytes('unshared'));
 }
