@@ -14,7 +14,15 @@ export * from '@tapegrad/core';
 export * from '@tapegrad/ops-math';
 export * from '@tapegrad/ops-conv';
 export { CpuBackend, cpu } from '@tapegrad/backend-cpu';
-export { WasmBackend, wasm, wasmUnacceleratedOps } from '@tapegrad/backend-wasm';
+export {
+  WasmBackend,
+  getThreadsCount,
+  setThreadsCount,
+  sharedMemorySupported,
+  threadsSupported,
+  wasm,
+  wasmUnacceleratedOps,
+} from '@tapegrad/backend-wasm';
 export * from '@tapegrad/optim';
 export { CheckpointError, io } from '@tapegrad/io';
 
