@@ -105,7 +105,7 @@ const ERFC_B: StaticArray<f64> = [
  * into the one loop of `unaryMath`, so the loop makes no call per element (V8 spills the
  * SIMD registers around wasm calls: out-of-line helpers made exp 3× slower).
  */
-class Double2 {
+export class Double2 {
   /**
    * e^x in double for two lanes: x = n·ln2 + r with |r| ≤ ln2/2 (one product: its rounding,
    * below 1e-13, is far under float32's), e^r = 1 + r + r²·P(r) with P of degree 4 fitted

@@ -261,6 +261,28 @@ describe('kernels agree with the CPU backend (float32)', () => {
     }
   });
 
+  it('Softmax / LogSoftmax of rows with -Infinity, +Infinity, NaN and huge spreads match the CPU', async () => {
+    const engine = await wasmEngine();
+    const I = Infinity;
+    // Rows of 5: -∞ entries (probability 0), all -∞ (NaN, as 0/0), +∞ (NaN), NaN,
+    // a spread beyond e^-120 (Double2.exp's clamp) and beyond float32's range.
+    const values = [
+      [-I, 1, -I, 2, 3],
+      [-I, -I, -I, -I, -I],
+      [I, 0, 1, 2, 3],
+      [NaN, 0, 1, 2, 3],
+      [0, -130, -200, -800, 5],
+      [1e30, -1e30, 0, 1, 2],
+    ].flat();
+    for (const op of ['Softmax', 'LogSoftmax']) {
+      const [w, c] = runBoth(engine, op, [{ shape: [6, 5], values }], { axis: 1 });
+      expectAllClose(w, c, 1e-6, 1e-30);
+    }
+    // Hand-derived: softmax([-∞, 0, 0]) = [0, 1/2, 1/2].
+    const [half] = runBoth(engine, 'Softmax', [{ shape: [3], values: [-I, 0, 0] }], { axis: 0 });
+    expect(Array.from(half)).toEqual([0, 0.5, 0.5]);
+  });
+
   it('Conv2D and both backprops (strides, padding, dilation, 1×1, several im2col chunks)', async () => {
     const engine = await wasmEngine();
     const cases = [
