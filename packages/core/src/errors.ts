@@ -12,10 +12,8 @@
  * ```
  */
 export class TapegradError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+  // Names are spelled out rather than read from the class, which minifiers rename.
+  override name = 'TapegradError';
 }
 
 /**
@@ -30,7 +28,9 @@ export class TapegradError extends Error {
  * }
  * ```
  */
-export class ShapeError extends TapegradError {}
+export class ShapeError extends TapegradError {
+  override name = 'ShapeError';
+}
 
 /**
  * An argument with a dtype the op does not accept.
@@ -44,7 +44,9 @@ export class ShapeError extends TapegradError {}
  * }
  * ```
  */
-export class DTypeError extends TapegradError {}
+export class DTypeError extends TapegradError {
+  override name = 'DTypeError';
+}
 
 /**
  * An argument of the wrong kind or out of range (not shape- or dtype-related).
@@ -58,7 +60,9 @@ export class DTypeError extends TapegradError {}
  * }
  * ```
  */
-export class ArgumentError extends TapegradError {}
+export class ArgumentError extends TapegradError {
+  override name = 'ArgumentError';
+}
 
 /**
  * A tensor was used after `dispose()` (or after its `tidy` scope ended).
@@ -74,7 +78,9 @@ export class ArgumentError extends TapegradError {}
  * }
  * ```
  */
-export class DisposedError extends TapegradError {}
+export class DisposedError extends TapegradError {
+  override name = 'DisposedError';
+}
 
 /**
  * No backend has a kernel for an op and the op has no composition.
@@ -92,7 +98,9 @@ export class DisposedError extends TapegradError {}
  * }
  * ```
  */
-export class KernelNotFoundError extends TapegradError {}
+export class KernelNotFoundError extends TapegradError {
+  override name = 'KernelNotFoundError';
+}
 
 /**
  * Backward could not run: missing gradient, freed graph, non-scalar output without a seed.
@@ -106,7 +114,9 @@ export class KernelNotFoundError extends TapegradError {}
  * }
  * ```
  */
-export class GradientError extends TapegradError {}
+export class GradientError extends TapegradError {
+  override name = 'GradientError';
+}
 
 /**
  * `detectAnomaly` found a NaN or Inf.
@@ -120,7 +130,9 @@ export class GradientError extends TapegradError {}
  * }
  * ```
  */
-export class AnomalyError extends TapegradError {}
+export class AnomalyError extends TapegradError {
+  override name = 'AnomalyError';
+}
 
 /**
  * No backend registered, or a backend failed to initialize.
@@ -136,7 +148,9 @@ export class AnomalyError extends TapegradError {}
  * }
  * ```
  */
-export class BackendError extends TapegradError {}
+export class BackendError extends TapegradError {
+  override name = 'BackendError';
+}
 
 /**
  * Formats a shape for error messages: `[2,3]`.

@@ -16,6 +16,7 @@ import { TapegradError } from '@tapegrad/core';
  * ```
  */
 export class CheckpointError extends TapegradError {
+  override name = 'CheckpointError';
   /** The file, URL or other source involved (as shown in the message). */
   readonly source: string | undefined;
   /** The tensor or variable the problem is about, when there is a single one. */
