@@ -371,8 +371,18 @@ function packPanelsB(
   }
 }
 
-/** Stores the transpose of the 4×4 block with rows x0..x3: row j of the result at d + j·stride. */
-function transposeStore(x0: v128, x1: v128, x2: v128, x3: v128, d: usize, stride: usize): void {
+/**
+ * Stores the transpose of the 4×4 block with rows x0..x3 (any 4-byte lanes: GEMM packing,
+ * layout.ts's tiled transposes): row j of the result at d + j·stride.
+ */
+export function transposeStore(
+  x0: v128,
+  x1: v128,
+  x2: v128,
+  x3: v128,
+  d: usize,
+  stride: usize,
+): void {
   const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
   const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
   const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);

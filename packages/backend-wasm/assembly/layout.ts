@@ -8,6 +8,7 @@
  * The TypeScript side drops size-1 dimensions and merges contiguous ones first, so the
  * innermost row is usually long (one memory.copy for a contiguous slice).
  */
+import { transposeStore } from './gemm';
 
 function field(desc: usize, i: i32): i32 {
   return load<i32>(desc + ((<usize>i) << 2));
@@ -86,18 +87,6 @@ export function copyStrided(src: usize, dst: usize, desc: usize, rank: i32, eb: 
   }
 }
 
-/** Writes the transpose of the 4×4 block with rows x0..x3: row j at d + j·stride. */
-function transposeStore4(x0: v128, x1: v128, x2: v128, x3: v128, d: usize, stride: usize): void {
-  const t0 = v128.shuffle<u32>(x0, x1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<u32>(x0, x1, 2, 6, 3, 7);
-  const t2 = v128.shuffle<u32>(x2, x3, 0, 4, 1, 5);
-  const t3 = v128.shuffle<u32>(x2, x3, 2, 6, 3, 7);
-  v128.store(d, v128.shuffle<u32>(t0, t2, 0, 1, 4, 5));
-  v128.store(d + stride, v128.shuffle<u32>(t0, t2, 2, 3, 6, 7));
-  v128.store(d + 2 * stride, v128.shuffle<u32>(t1, t3, 0, 1, 4, 5));
-  v128.store(d + 3 * stride, v128.shuffle<u32>(t1, t3, 2, 3, 6, 7));
-}
-
 /** dst[b + a·da] = src[a + b·sb] for a in [a0, a1), b in [b0, b1), elements of type T. */
 function tileOf<T>(
   src: usize,
@@ -131,7 +120,7 @@ function tile4(src: usize, dst: usize, a0: i32, a1: i32, b0: i32, b1: i32, sb: i
     let a = a0;
     for (; a + 4 <= a1; a += 4) {
       const s = src + ((<usize>a + <usize>b * <usize>sb) << 2);
-      transposeStore4(
+      transposeStore(
         v128.load(s),
         v128.load(s + rowS),
         v128.load(s + 2 * rowS),

@@ -336,7 +336,7 @@ export class WasmBackend implements Backend {
 
   /**
    * A scratch block that persists between kernel calls (packing buffers, im2col columns),
-   * grown on demand; `slot` (0–255) separates the buffers one kernel needs at once, and
+   * grown on demand; `slot` (0–255, src/kernels/slots.ts lists them) separates the buffers one kernel needs at once, and
    * `thread` the copies that threads working at once need (0: the main thread's).
    * Returns a pointer, valid until the next `workspace` call on the same slot and thread.
    */

@@ -5,7 +5,10 @@
 import { KERNELS_WASM_BYTES, KERNELS_WASM_DEFLATED_BASE64 } from './generated/kernels-wasm.js';
 import { inflateRaw } from './inflate.js';
 
-/** The functions the kernel module exports (pointers and sizes are byte offsets / element counts). */
+/**
+ * The functions the kernel module exports (pointers and sizes are byte offsets / element
+ * counts), all of them: kernels call them on `backend.kernels` with no cast.
+ */
 export interface KernelExports {
   heapBase(): number;
   gemmWorkspaceBytes(): number;
@@ -62,6 +65,143 @@ export interface KernelExports {
   /** Fills n elements of eb bytes with the bits (lo, hi) (eb = 1: a memset). */
   fillElements(dst: number, n: number, eb: number, lo: number, hi: number): void;
   col2im(col: number, geo: number, row0: number, rows: number, dx: number): void;
+  // Math (assembly/transcendental.ts, compare.ts, binary-math.ts, scan.ts and the int32 loops
+  // of elementwise.ts); `kind` is an element kind (`KIND` of src/kernels/kinds.ts).
+  unaryMath(op: number, x: number, out: number, n: number, alpha: number): void;
+  compare(
+    op: number,
+    kind: number,
+    a: number,
+    aStep: number,
+    b: number,
+    bStep: number,
+    out: number,
+    n: number,
+  ): void;
+  predicate(op: number, kind: number, x: number, out: number, n: number): void;
+  broadcastRow(src: number, step: number, dst: number, n: number, eb: number): void;
+  selectRow(
+    cond: number,
+    cStep: number,
+    b: number,
+    bStep: number,
+    dst: number,
+    n: number,
+    eb: number,
+  ): void;
+  cast(from: number, to: number, x: number, out: number, n: number): void;
+  binaryMath(
+    op: number,
+    kind: number,
+    a: number,
+    aStep: number,
+    b: number,
+    bStep: number,
+    out: number,
+    n: number,
+  ): void;
+  unaryInt(op: number, x: number, out: number, n: number): void;
+  reduceAxis(
+    op: number,
+    kind: number,
+    outKind: number,
+    x: number,
+    out: number,
+    outer: number,
+    r: number,
+    inner: number,
+    acc: number,
+  ): void;
+  argReduce(
+    isMax: boolean,
+    kind: number,
+    x: number,
+    out: number,
+    outer: number,
+    r: number,
+    inner: number,
+    best: number,
+  ): void;
+  scan(
+    isProd: boolean,
+    kind: number,
+    x: number,
+    out: number,
+    outer: number,
+    n: number,
+    inner: number,
+    exclusive: boolean,
+    reverse: boolean,
+    acc: number,
+  ): void;
+  binaryInt(
+    op: number,
+    a: number,
+    aStep: number,
+    b: number,
+    bStep: number,
+    out: number,
+    n: number,
+  ): void;
+  // Layout, gather/scatter, pooling, depthwise (assembly/layout.ts, gather.ts, pool.ts,
+  // depthwise.ts); `eb` is the bytes of one element.
+  copyStrided(src: number, dst: number, desc: number, rank: number, eb: number): void;
+  transposeTiled(src: number, dst: number, desc: number, outer: number, eb: number): void;
+  firstOutOfRange(idx: number, n: number, limit: number): number;
+  ndRows(idx: number, p: number, k: number, dims: number, rows: number): number;
+  gatherRows(
+    x: number,
+    idx: number,
+    out: number,
+    b: number,
+    m: number,
+    n: number,
+    j: number,
+    rowElements: number,
+    eb: number,
+  ): void;
+  scatterRows(dst: number, rows: number, p: number, src: number, n: number, eb: number): void;
+  scatterAddRows(
+    dst: number,
+    rows: number,
+    p: number,
+    src: number,
+    n: number,
+    type: number,
+    eb: number,
+  ): void;
+  oneHot(
+    idx: number,
+    n: number,
+    depth: number,
+    out: number,
+    eb: number,
+    lo: number,
+    hi: number,
+  ): void;
+  maxPool(x: number, geo: number, mode: number, a: number, b: number, taps: number): void;
+  avgPool(x: number, geo: number, y: number, taps: number): void;
+  avgPoolGrad(dy: number, geo: number, dx: number, taps: number): void;
+  depthwiseForward(x: number, f: number, y: number, geo: number, m: number, taps: number): void;
+  depthwiseBackpropInput(
+    dy: number,
+    f: number,
+    dx: number,
+    geo: number,
+    m: number,
+    taps: number,
+  ): void;
+  depthwiseBackpropFilter(
+    x: number,
+    dy: number,
+    acc: number,
+    dw: number,
+    geo: number,
+    m: number,
+    taps: number,
+    c0: number,
+    c1: number,
+  ): void;
 }
 
 /**

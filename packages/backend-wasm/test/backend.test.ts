@@ -78,9 +78,6 @@ function expectAllClose(
   }
 }
 
-/** A two-input op still running the CPU kernel (the list shrinks as kernels are ported). */
-const hostedBinary = ['Pow', 'Atan2', 'Mod', 'FloorDiv'].find((op) => WASM_HOSTED_OPS.includes(op));
-
 describe('module', () => {
   it('is embedded in the bundle and validates on this host (SIMD)', () => {
     expect(simdSupported()).toBe(true);
@@ -446,24 +443,4 @@ describe('heap', () => {
     for (const block of kept) heap.release(block.ptr, block.size);
     expect(heap.stats()).toMatchObject({ liveBytes: 0, freeBytes: 0, topBytes: base });
   });
-});
-
-describe("unaccelerated: 'engine'", () => {
-  it.skipIf(!hostedBinary)(
-    'ops without a wasm kernel fall back to cpu through the engine',
-    async () => {
-      const engine = await wasmEngine({ unaccelerated: 'engine' });
-      const [onWasm, onCpu] = [engine, cpuEngine].map((e) =>
-        e.run(hostedBinary!, [
-          createTensor(e, [0.5, 1, 2], [3]),
-          createTensor(e, [3, 0.5, 1.5], [3]),
-        ]),
-      ) as [Tensor, Tensor];
-      expect(onWasm.storage.backend.name).toBe('cpu');
-      expectAllClose(onWasm.dataSync(), onCpu.dataSync(), 1e-6, 0);
-      const z = matMul(createTensor(engine, [1, 2], [1, 2]), createTensor(engine, [3, 4], [2, 1]));
-      expect(z.storage.backend.name).toBe('wasm');
-      expect(Array.from(z.dataSync())).toEqual([11]);
-    },
-  );
 });

@@ -5,7 +5,7 @@
  */
 import type { WasmKernel } from '../backend.js';
 import { byDtype, rowKernel, rowsLongEnough } from './elementwise.js';
-import { KIND, mathExports } from './math-exports.js';
+import { KIND } from './kinds.js';
 
 /** Op codes of assembly/binary-math.ts. */
 const BINARY_MATH = { Pow: 0, Atan2: 1, Mod: 2, FloorDiv: 3, Prelu: 4 } as const;
@@ -13,7 +13,7 @@ const BINARY_MATH = { Pow: 0, Atan2: 1, Mod: 2, FloorDiv: 3, Prelu: 4 } as const
 function binaryMathKernel(name: keyof typeof BINARY_MATH): WasmKernel {
   const op = BINARY_MATH[name];
   const kernel = (kind: number) =>
-    rowKernel((backend, ...row) => mathExports(backend).binaryMath(op, kind, ...row));
+    rowKernel((backend, ...row) => backend.kernels.binaryMath(op, kind, ...row));
   // Atan2 is defined for floats only.
   const kernels =
     name === 'Atan2'

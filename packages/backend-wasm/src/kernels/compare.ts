@@ -7,7 +7,7 @@ import type { DType } from '@tapegrad/core';
 import { bytesPerElement, sizeFromShape } from '@tapegrad/core';
 import type { WasmKernel } from '../backend.js';
 import { cpuFallback, forEachOperandRow, rowsLongEnough } from './elementwise.js';
-import { KIND, mathExports } from './math-exports.js';
+import { KIND } from './kinds.js';
 
 /** Op codes of assembly/compare.ts. */
 const COMPARE = {
@@ -45,7 +45,7 @@ function compareKernel(name: keyof typeof COMPARE): WasmKernel {
     const pa = backend.ptr(a!);
     const pb = backend.ptr(b!);
     const po = backend.ptr(out);
-    const k = mathExports(backend);
+    const k = backend.kernels;
     forEachOperandRow(a!.shape, b!.shape, spec!.shape, (o, ia, ib, n, aStep, bStep) => {
       k.compare(op, kind, pa + ia * eb, aStep, pb + ib * eb, bStep, po + o, n);
     });
@@ -66,8 +66,7 @@ function predicateKernel(name: keyof typeof PREDICATE): WasmKernel {
   const fast: WasmKernel = ({ inputs: [x], outputs: [spec], backend }) => {
     const out = backend.output(spec!);
     const n = sizeFromShape(spec!.shape);
-    if (n > 0)
-      mathExports(backend).predicate(op, KIND[x!.dtype], backend.ptr(x!), backend.ptr(out), n);
+    if (n > 0) backend.kernels.predicate(op, KIND[x!.dtype], backend.ptr(x!), backend.ptr(out), n);
     return out;
   };
   // IsNaN/IsInf of int32 or bool are all false: the CPU kernel handles those rare calls.
@@ -87,7 +86,7 @@ const where: WasmKernel = ({ inputs: [c, a, b], outputs: [spec], backend }) => {
   const pb = backend.ptr(b!);
   const pc = backend.ptr(c!);
   const po = backend.ptr(out);
-  const k = mathExports(backend);
+  const k = backend.kernels;
   forEachOperandRow(a!.shape, shape, shape, (o, ia, _, n, aStep) => {
     k.broadcastRow(pa + ia * eb, aStep, po + o * eb, n, eb);
   });
@@ -102,7 +101,7 @@ const cast: WasmKernel = ({ inputs: [x], outputs: [spec], backend }) => {
   const out = backend.output(spec!);
   const n = sizeFromShape(spec!.shape);
   if (n > 0) {
-    const k = mathExports(backend);
+    const k = backend.kernels;
     k.cast(KIND[x!.dtype], KIND[spec!.dtype], backend.ptr(x!), backend.ptr(out), n);
   }
   return out;

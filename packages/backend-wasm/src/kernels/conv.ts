@@ -7,72 +7,24 @@
  * with M = output positions and K = taps·inChannels; the column matrix is built in chunks
  * of output rows in a persistent workspace. A 1×1 unit-stride convolution skips im2col.
  */
-import type { Kernel, Shape } from '@tapegrad/core';
+import type { Kernel } from '@tapegrad/core';
 import { cpuKernels } from '@tapegrad/backend-cpu';
 import type {
   ConvAttrs,
   ConvBackpropFilterAttrs,
   ConvBackpropInputAttrs,
-  DimRoundingMode,
-  PadSpec,
 } from '@tapegrad/ops-conv';
-import { computeGeometry } from '@tapegrad/ops-conv';
 import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
 import { float32Or, hosted } from './hosted.js';
 import { gemm } from './matmul.js';
-
-/** Workspace slots of the column matrix and the geometry record. */
-const COL_SLOT = 2;
-const GEO_SLOT = 3;
+import { SLOT } from './slots.js';
+import { windowGeometry } from './window.js';
 
 /** Elements of one im2col chunk: 2^20 (4 MiB), so big batches stream through cache-sized pieces. */
 const CHUNK_ELEMENTS = 1 << 20;
 
 /** Column-matrix elements below which a thread is not worth waking for im2col/col2im (~30 µs). */
 const MIN_COPY_PER_PART = 1 << 17;
-
-interface WindowAttrs {
-  strides: number[];
-  dilations?: number[];
-  pad: PadSpec;
-  dimRoundingMode?: DimRoundingMode;
-}
-
-/**
- * Window geometry in 3-D (2-D ops have depth 1), in the order of assembly/im2col.ts:
- * n, id, ih, iw, c, od, oh, ow, fd, fh, fw, sd, sh, sw, dd, dh, dw, pd, pt, pl.
- */
-function geometry(
-  op: string,
-  xShape: Shape,
-  filterSize: readonly number[],
-  attrs: WindowAttrs,
-): number[] {
-  const r = xShape.length - 2;
-  const dilations = attrs.dilations ?? new Array<number>(r).fill(1);
-  const g = computeGeometry(
-    op,
-    xShape.slice(1, r + 1),
-    filterSize,
-    attrs.strides,
-    dilations,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
-  const lead = 3 - r;
-  const at = (list: readonly number[], i: number, fill: number) =>
-    i < lead ? fill : list[i - lead]!;
-  const inS = xShape.slice(1, r + 1);
-  const geo = [xShape[0]!];
-  for (let i = 0; i < 3; i++) geo.push(at(inS, i, 1));
-  geo.push(xShape[r + 1]!);
-  for (let i = 0; i < 3; i++) geo.push(at(g.outSize, i, 1));
-  for (let i = 0; i < 3; i++) geo.push(at(filterSize, i, 1));
-  for (let i = 0; i < 3; i++) geo.push(at(attrs.strides, i, 1));
-  for (let i = 0; i < 3; i++) geo.push(at(dilations, i, 1));
-  for (let i = 0; i < 3; i++) geo.push(at(g.padBefore, i, 0));
-  return geo;
-}
 
 interface Plan {
   /** Output positions (rows of the column matrix). */
@@ -109,7 +61,7 @@ function plan(backend: WasmBackend, geo: number[]): Plan {
     number,
     number,
   ];
-  const ptr = backend.workspace(GEO_SLOT, 20 * 4);
+  const ptr = backend.workspace(SLOT.convGeometry, 20 * 4);
   backend.heap.i32.set(geo, ptr / 4);
   return {
     m: n * od * oh * ow,
@@ -183,7 +135,7 @@ function forward(op: string): WasmKernel<ConvAttrs> {
   return ({ inputs: [x, f], attrs, outputs: [spec], backend }) => {
     const r = x!.shape.length - 2;
     const cout = f!.shape[r + 1]!;
-    const p = plan(backend, geometry(op, x!.shape, f!.shape.slice(0, r), attrs));
+    const p = plan(backend, windowGeometry(op, x!.shape, f!.shape.slice(0, r), attrs));
     const out = backend.output(spec!);
     if (p.m === 0 || cout === 0) return out;
     const px = backend.ptr(x!);
@@ -194,7 +146,7 @@ function forward(op: string): WasmKernel<ConvAttrs> {
       return out;
     }
     const chunk = rowsPerChunk(p.k, p.m);
-    const col = backend.workspace(COL_SLOT, chunk * p.k * 4);
+    const col = backend.workspace(SLOT.convColumns, chunk * p.k * 4);
     for (let row0 = 0; row0 < p.m; row0 += chunk) {
       const rows = Math.min(chunk, p.m - row0);
       im2col(backend, px, p, row0, rows, col);
@@ -222,7 +174,7 @@ function backpropInput(op: string): WasmKernel<ConvBackpropInputAttrs> {
   return ({ inputs: [dy, f], attrs, outputs: [spec], backend }) => {
     const r = attrs.inputShape.length - 2;
     const cout = f!.shape[r + 1]!;
-    const p = plan(backend, geometry(op, attrs.inputShape, f!.shape.slice(0, r), attrs));
+    const p = plan(backend, windowGeometry(op, attrs.inputShape, f!.shape.slice(0, r), attrs));
     const empty = p.m === 0 || p.k === 0 || cout === 0;
     const dx = backend.output(spec!, empty || !p.pointwise);
     if (empty) return dx;
@@ -234,7 +186,7 @@ function backpropInput(op: string): WasmKernel<ConvBackpropInputAttrs> {
       return dx;
     }
     const chunk = rowsPerChunk(p.k, p.m);
-    const dcol = backend.workspace(COL_SLOT, chunk * p.k * 4);
+    const dcol = backend.workspace(SLOT.convColumns, chunk * p.k * 4);
     for (let row0 = 0; row0 < p.m; row0 += chunk) {
       const rows = Math.min(chunk, p.m - row0);
       gemm(
@@ -262,7 +214,7 @@ function backpropFilter(op: string): WasmKernel<ConvBackpropFilterAttrs> {
   return ({ inputs: [x, dy], attrs, outputs: [spec], backend }) => {
     const r = x!.shape.length - 2;
     const cout = attrs.filterShape[r + 1]!;
-    const p = plan(backend, geometry(op, x!.shape, attrs.filterShape.slice(0, r), attrs));
+    const p = plan(backend, windowGeometry(op, x!.shape, attrs.filterShape.slice(0, r), attrs));
     const dw = backend.output(spec!, p.m === 0);
     if (p.m === 0 || p.k === 0 || cout === 0) return dw;
     const px = backend.ptr(x!);
@@ -273,7 +225,7 @@ function backpropFilter(op: string): WasmKernel<ConvBackpropFilterAttrs> {
       return dw;
     }
     const chunk = rowsPerChunk(p.k, p.m);
-    const col = backend.workspace(COL_SLOT, chunk * p.k * 4);
+    const col = backend.workspace(SLOT.convColumns, chunk * p.k * 4);
     for (let row0 = 0; row0 < p.m; row0 += chunk) {
       const rows = Math.min(chunk, p.m - row0);
       im2col(backend, px, p, row0, rows, col);

@@ -16,12 +16,8 @@ import type {
 } from '@tapegrad/ops-conv';
 import type { WasmKernel } from '../backend.js';
 import { float32Or, hosted } from './hosted.js';
-import { zeroedOutput } from './layout.js';
-import { shapeExports } from './shape-exports.js';
 import { channelParts, imageSizes, runWindowParts, windowGeometry } from './window.js';
-
-/** Workspace slot of the filter gradient's float64 accumulators. */
-const ACC_SLOT = 15;
+import { SLOT } from './slots.js';
 
 /** Output elements times filter taps of one image. */
 function workPerImage(geo: readonly number[], m: number): number {
@@ -58,7 +54,7 @@ const backpropInput: WasmKernel<ConvBackpropInputAttrs> = ({
     attrs,
   );
   const m = f!.shape[3]!;
-  const dx = zeroedOutput(backend, spec!);
+  const dx = backend.output(spec!, true);
   if (sizeFromShape(dy!.shape) === 0 || sizeFromShape(spec!.shape) === 0) return dx;
   const size = imageSizes(geo, geo[4]! * m);
   const pdy = backend.ptr(dy!);
@@ -84,11 +80,11 @@ const backpropFilter: WasmKernel<ConvBackpropFilterAttrs> = ({
     attrs,
   );
   const size = sizeFromShape(spec!.shape);
-  if (size === 0 || sizeFromShape(dy!.shape) === 0) return zeroedOutput(backend, spec!);
+  if (size === 0 || sizeFromShape(dy!.shape) === 0) return backend.output(spec!, true);
   const m = attrs.filterShape[3]!;
   const dw = backend.output(spec!);
-  const acc = backend.workspace(ACC_SLOT, 8 * size);
-  shapeExports(backend).fillElements(acc, size, 8, 0, 0);
+  const acc = backend.workspace(SLOT.depthwiseFilterSums, 8 * size);
+  backend.zero(acc, size * 8);
   const px = backend.ptr(x!);
   const pdy = backend.ptr(dy!);
   const pdw = backend.ptr(dw);

@@ -4,7 +4,7 @@ import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { WasmBackend, WasmKernel } from '../backend.js';
 import { forEachBroadcastRow as forEachRow } from '@tapegrad/backend-cpu';
 import { hosted } from './hosted.js';
-import { KIND, mathExports } from './math-exports.js';
+import { KIND } from './kinds.js';
 
 /** Op codes of assembly/elementwise.ts. */
 const UNARY = {
@@ -90,7 +90,7 @@ function unaryKernel(name: keyof typeof UNARY): WasmKernel {
   const int32: WasmKernel = ({ inputs: [x], outputs: [spec], backend }) => {
     const out = backend.output(spec!);
     const n = sizeFromShape(spec!.shape);
-    mathExports(backend).unaryInt(op, backend.ptr(x!), backend.ptr(out), n);
+    backend.kernels.unaryInt(op, backend.ptr(x!), backend.ptr(out), n);
     return out;
   };
   return byDtype(name, INT_UNARY.has(name) ? { float32, int32 } : { float32 });
@@ -164,10 +164,8 @@ function binaryKernel(name: keyof typeof BINARY): WasmKernel {
   const float32 = rowKernel((backend, ...row) => backend.kernels.binary(op, ...row));
   const int32 =
     name === 'Div'
-      ? rowKernel((backend, ...row) =>
-          mathExports(backend).binaryMath(FLOOR_DIV, KIND.int32, ...row),
-        )
-      : rowKernel((backend, ...row) => mathExports(backend).binaryInt(op, ...row));
+      ? rowKernel((backend, ...row) => backend.kernels.binaryMath(FLOOR_DIV, KIND.int32, ...row))
+      : rowKernel((backend, ...row) => backend.kernels.binaryInt(op, ...row));
   const hasInt = INT_BINARY.has(name) || name === 'Div';
   return byDtype(name, hasInt ? { float32, int32 } : { float32 }, rowsLongEnough);
 }

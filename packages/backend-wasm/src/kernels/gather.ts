@@ -7,12 +7,8 @@
 import type { DType, Shape, TensorInfo } from '@tapegrad/core';
 import { ArgumentError, bytesPerElement, fmtShape, sizeFromShape, stridesOf } from '@tapegrad/core';
 import type { WasmBackend, WasmKernel } from '../backend.js';
-import { elementBits, fillTensor, planStrided, runStrided, zeroedOutput } from './layout.js';
-import { shapeExports } from './shape-exports.js';
-
-/** Workspace slots of the N-d index record (shape and strides) and of the row numbers. */
-const DIMS_SLOT = 11;
-const ROWS_SLOT = 12;
+import { elementBits, fillTensor, planStrided, runStrided } from './layout.js';
+import { SLOT } from './slots.js';
 
 /** Element type codes of assembly/gather.ts's scatterAddRows. */
 const ADD_TYPE: Record<DType, number> = { float32: 0, int32: 1, float64: 2, bool: 3 };
@@ -25,7 +21,7 @@ function indexAt(backend: WasmBackend, indices: TensorInfo, k: number): number {
 /** Flat position of the first of `n` indices outside [0, limit), or -1. */
 function firstOutOfRange(backend: WasmBackend, indices: TensorInfo, limit: number): number {
   const n = sizeFromShape(indices.shape);
-  return n === 0 ? -1 : shapeExports(backend).firstOutOfRange(backend.ptr(indices), n, limit);
+  return n === 0 ? -1 : backend.kernels.firstOutOfRange(backend.ptr(indices), n, limit);
 }
 
 /**
@@ -40,10 +36,10 @@ function ndRows(
 ): { rows: number; count: number; sliceSize: number } {
   const K = indices.shape[indices.shape.length - 1]!;
   const count = sizeFromShape(indices.shape.slice(0, -1));
-  const dims = backend.workspace(DIMS_SLOT, 8 * Math.max(K, 1));
+  const dims = backend.workspace(SLOT.gatherDims, 8 * Math.max(K, 1));
   backend.heap.i32.set([...shape.slice(0, K), ...stridesOf(shape.slice(0, K))], dims / 4);
-  const rows = backend.workspace(ROWS_SLOT, 4 * Math.max(count, 1));
-  const bad = shapeExports(backend).ndRows(backend.ptr(indices), count, K, dims, rows);
+  const rows = backend.workspace(SLOT.gatherRows, 4 * Math.max(count, 1));
+  const bad = backend.kernels.ndRows(backend.ptr(indices), count, K, dims, rows);
   if (bad >= 0) {
     const p = Math.floor(bad / K);
     const k = bad % K;
@@ -77,7 +73,7 @@ const Gather: WasmKernel<{ axis: number; batchDims: number }> = ({
   const M = sizeFromShape(xs.slice(batchDims, axis));
   const I = sizeFromShape(xs.slice(axis + 1));
   const J = sizeFromShape(indices!.shape) / B;
-  shapeExports(backend).gatherRows(
+  backend.kernels.gatherRows(
     backend.ptr(x!),
     backend.ptr(indices!),
     backend.ptr(out),
@@ -95,7 +91,7 @@ const GatherNd: WasmKernel = ({ inputs: [x, indices], outputs: [spec], backend }
   const { rows, count, sliceSize } = ndRows(backend, 'gatherND', indices!, x!.shape);
   const out = backend.output(spec!);
   if (count * sliceSize > 0) {
-    shapeExports(backend).gatherRows(
+    backend.kernels.gatherRows(
       backend.ptr(x!),
       rows,
       backend.ptr(out),
@@ -118,9 +114,9 @@ const ScatterNd: WasmKernel<{ shape: number[] }> = ({
   backend,
 }) => {
   const { rows, count, sliceSize } = ndRows(backend, 'scatterND', indices!, shape);
-  const out = zeroedOutput(backend, spec!);
+  const out = backend.output(spec!, true);
   if (count * sliceSize > 0) {
-    shapeExports(backend).scatterAddRows(
+    backend.kernels.scatterAddRows(
       backend.ptr(out),
       rows,
       count,
@@ -150,7 +146,7 @@ const TensorScatterUpdate: WasmKernel = ({
   const whole = [sizeFromShape(tensor!.shape)];
   runStrided(backend, planStrided(whole, [1], [1]), backend.ptr(tensor!), backend.ptr(out), eb);
   if (count * sliceSize > 0) {
-    shapeExports(backend).scatterRows(
+    backend.kernels.scatterRows(
       backend.ptr(out),
       rows,
       count,
@@ -176,11 +172,11 @@ const UnsortedSegmentSum: WasmKernel<{ numSegments: number }> = ({
         `(valid: 0..${numSegments - 1}); segmentIds shape ${fmtShape(segmentIds!.shape)}, x shape ${fmtShape(x!.shape)}`,
     );
   }
-  const out = zeroedOutput(backend, spec!);
+  const out = backend.output(spec!, true);
   const S = sizeFromShape(segmentIds!.shape);
   const I = S === 0 ? 0 : sizeFromShape(x!.shape) / S;
   if (S * I > 0) {
-    shapeExports(backend).scatterAddRows(
+    backend.kernels.scatterAddRows(
       backend.ptr(out),
       backend.ptr(segmentIds!),
       S,
@@ -205,7 +201,7 @@ const OneHot: WasmKernel<{ depth: number; onValue: number; offValue: number }> =
   const n = sizeFromShape(indices!.shape);
   if (n * depth > 0) {
     const [lo, hi] = elementBits(onValue, spec!.dtype);
-    shapeExports(backend).oneHot(
+    backend.kernels.oneHot(
       backend.ptr(indices!),
       n,
       depth,

@@ -6,14 +6,11 @@
  * contiguous slice is one memory.copy. A transpose that moves the contiguous axis runs in
  * cache-sized tiles (4×4 SIMD transposes for 4-byte elements).
  */
-import type { DType, OutputSpec, Shape, TensorInfo } from '@tapegrad/core';
+import type { DType, Shape, TensorInfo } from '@tapegrad/core';
 import { bytesPerElement, makeTypedArray, sizeFromShape, stridesOf } from '@tapegrad/core';
 import { broadcastStrides } from '@tapegrad/backend-cpu';
-import type { KernelCall, WasmBackend, WasmData, WasmKernel } from '../backend.js';
-import { shapeExports } from './shape-exports.js';
-
-/** Workspace slot of the strided-copy record (shape, strides, counter). */
-const LAYOUT_SLOT = 10;
+import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
+import { SLOT } from './slots.js';
 
 /** A strided copy after dropping size-1 dimensions and merging contiguous ones. */
 export interface StridedPlan {
@@ -73,7 +70,7 @@ export function runStrided(
   const step = Math.ceil(outer / Math.min(outer, backend.partsFor(bytes, MIN_BYTES_PER_PART)));
   const calls: KernelCall[] = [];
   for (let k0 = 0, i = 0; k0 < outer; k0 += step, i++) {
-    const desc = backend.workspace(LAYOUT_SLOT, 16 * rank, i);
+    const desc = backend.workspace(SLOT.layoutRecord, 16 * rank, i);
     const shape = [Math.min(step, outer - k0), ...plan.shape.slice(1)];
     backend.heap.i32.set([...shape, ...plan.src, ...plan.dst], desc / 4);
     calls.push({
@@ -109,19 +106,7 @@ export function elementBits(value: number, dtype: DType): [number, number] {
 export function fillTensor(backend: WasmBackend, t: TensorInfo, value: number): void {
   const [lo, hi] = elementBits(value, t.dtype);
   const n = sizeFromShape(t.shape);
-  if (n > 0)
-    shapeExports(backend).fillElements(backend.ptr(t), n, bytesPerElement(t.dtype), lo, hi);
-}
-
-/**
- * A new output filled with zeros by wasm's memory.fill (TypedArray.fill on a shared
- * memory's view runs ~30× slower than a memset in V8).
- */
-export function zeroedOutput(backend: WasmBackend, spec: OutputSpec): TensorInfo {
-  const out = backend.output(spec);
-  const data = out.dataId as WasmData;
-  if (data.byteLength > 0) shapeExports(backend).fillElements(data.ptr, data.byteLength, 1, 0, 0);
-  return out;
+  if (n > 0) backend.kernels.fillElements(backend.ptr(t), n, bytesPerElement(t.dtype), lo, hi);
 }
 
 /** Smallest sides for which the tiled transpose beats a plain strided copy. */
@@ -168,7 +153,7 @@ const Transpose: WasmKernel<{ perm: number[] }> = ({
   const calls: KernelCall[] = [];
   for (let b0 = 0, i = 0; b0 < B; b0 += step, i++) {
     const record = [A, Math.min(step, B - b0), sb, plan.dst[a]!, ...outer];
-    const desc = backend.workspace(LAYOUT_SLOT, 4 * (record.length + others.length), i);
+    const desc = backend.workspace(SLOT.layoutRecord, 4 * (record.length + others.length), i);
     backend.heap.i32.set(record, desc / 4);
     calls.push({
       fn: 'transposeTiled',

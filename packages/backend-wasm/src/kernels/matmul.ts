@@ -4,14 +4,12 @@ import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
 import { forEachBroadcast } from '@tapegrad/backend-cpu';
 import { float32Or, hosted } from './hosted.js';
+import { SLOT } from './slots.js';
 
 interface BatchMatMulAttrs {
   transposeA: boolean;
   transposeB: boolean;
 }
-
-/** Workspace slot of the GEMM packing buffers. */
-export const GEMM_SLOT = 0;
 
 /** Micro-kernel tile of assembly/gemm.ts: row splits are multiples of MR, column splits of NR. */
 const MR = 5;
@@ -22,7 +20,7 @@ const MIN_FLOPS_PER_PART = 2 ** 21;
 
 /** The GEMM's packing workspace of one thread (allocated once per backend and thread). */
 export function gemmWork(backend: WasmBackend, thread = 0): number {
-  return backend.workspace(GEMM_SLOT, backend.kernels.gemmWorkspaceBytes(), thread);
+  return backend.workspace(SLOT.gemmPacking, backend.kernels.gemmWorkspaceBytes(), thread);
 }
 
 /**

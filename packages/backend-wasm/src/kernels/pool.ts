@@ -10,7 +10,6 @@ import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { PoolAttrs, PoolGradAttrs } from '@tapegrad/ops-conv';
 import type { WasmKernel } from '../backend.js';
 import { float32Or, hosted } from './hosted.js';
-import { zeroedOutput } from './layout.js';
 import { imageSizes, runWindowParts, windowGeometry } from './window.js';
 
 /** Modes of assembly/pool.ts's maxPool. */
@@ -28,7 +27,7 @@ function workPerImage(geo: readonly number[]): number {
 function maxPoolKernel(op: string, mode: keyof typeof MAX_POOL): WasmKernel<PoolAttrs> {
   return ({ inputs: [x, other], attrs, outputs: [spec], backend }) => {
     const geo = windowGeometry(op, x!.shape, attrs.filterSize, attrs);
-    const out = mode === 'grad' ? zeroedOutput(backend, spec!) : backend.output(spec!);
+    const out = mode === 'grad' ? backend.output(spec!, true) : backend.output(spec!);
     const size = imageSizes(geo);
     if (size.y * geo[0]! === 0 || sizeFromShape(spec!.shape) === 0) return out;
     const px = backend.ptr(x!);
@@ -71,7 +70,7 @@ function avgPoolKernel(op: string): WasmKernel<PoolAttrs> {
 function avgPoolGradKernel(op: string): WasmKernel<PoolGradAttrs> {
   return ({ inputs: [dy], attrs, outputs: [spec], backend }) => {
     const geo = windowGeometry(op, attrs.inputShape, attrs.filterSize, attrs);
-    const dx = zeroedOutput(backend, spec!);
+    const dx = backend.output(spec!, true);
     const size = imageSizes(geo);
     if (size.y * geo[0]! === 0 || size.x === 0) return dx;
     const pdy = backend.ptr(dy!);

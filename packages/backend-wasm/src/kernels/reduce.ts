@@ -5,6 +5,7 @@ import type { WasmKernel } from '../backend.js';
 import { byDtype } from './elementwise.js';
 import { float32Or, hosted } from './hosted.js';
 import { contiguousAxes, reduceAxisKernel } from './scan.js';
+import { SLOT } from './slots.js';
 
 interface ReduceAttrs {
   axes: number[];
@@ -13,9 +14,6 @@ interface ReduceAttrs {
 
 /** Op codes of assembly/reduce.ts. */
 const REDUCE = { Sum: 0, Max: 1, Min: 2 } as const;
-
-/** Workspace slot of the float64 partial sums. */
-const SUM_SLOT = 1;
 
 function reduceKernel(name: keyof typeof REDUCE): WasmKernel {
   const op = REDUCE[name];
@@ -33,7 +31,8 @@ function reduceKernel(name: keyof typeof REDUCE): WasmKernel {
     const inner = sizeFromShape(shape.slice(last + 1));
     const out = backend.output(spec!);
     if (outer * inner === 0) return out;
-    const scratch = inner > 1 && op === REDUCE.Sum ? backend.workspace(SUM_SLOT, inner * 8) : 0;
+    const scratch =
+      inner > 1 && op === REDUCE.Sum ? backend.workspace(SLOT.sumPartials, inner * 8) : 0;
     backend.kernels.reduce(op, backend.ptr(x!), backend.ptr(out), outer, r, inner, scratch);
     return out;
   };

@@ -8,13 +8,11 @@ import type { DType, Shape } from '@tapegrad/core';
 import { sizeFromShape } from '@tapegrad/core';
 import type { WasmBackend, WasmKernel } from '../backend.js';
 import { byDtype, cpuFallback } from './elementwise.js';
-import { KIND, mathExports } from './math-exports.js';
+import { KIND } from './kinds.js';
+import { SLOT } from './slots.js';
 
 /** Op codes of assembly/scan.ts. */
 const REDUCE_AXIS = { Sum: 0, Prod: 1, Max: 2, Min: 3, All: 4, Any: 5 } as const;
-
-/** Workspace slot of the float64 accumulators. */
-const ACC_SLOT = 21;
 
 interface ReduceAttrs {
   axes: number[];
@@ -46,7 +44,7 @@ export function axisView(shape: Shape, first: number, last: number): [number, nu
 
 /** `inner` float64 accumulators. */
 function accumulators(backend: WasmBackend, inner: number): number {
-  return backend.workspace(ACC_SLOT, 8 * Math.max(inner, 1));
+  return backend.workspace(SLOT.scanAccumulators, 8 * Math.max(inner, 1));
 }
 
 const ALL_DTYPES: readonly DType[] = ['float32', 'int32', 'bool', 'float64'];
@@ -76,7 +74,7 @@ export function reduceAxisKernel(name: keyof typeof REDUCE_AXIS): WasmKernel {
     const acc = accumulators(backend, inner);
     const out = backend.output(spec!);
     if (outer * inner > 0) {
-      const k = mathExports(backend);
+      const k = backend.kernels;
       const [kind, outKind] = [KIND[x!.dtype], KIND[spec!.dtype]];
       k.reduceAxis(op, kind, outKind, backend.ptr(x!), backend.ptr(out), outer, r, inner, acc);
     }
@@ -101,7 +99,7 @@ function argReduceKernel(name: 'ArgMax' | 'ArgMin'): WasmKernel {
     const best = accumulators(backend, inner);
     const out = backend.output(spec!);
     if (outer * inner > 0)
-      mathExports(backend).argReduce(
+      backend.kernels.argReduce(
         name === 'ArgMax',
         KIND[x!.dtype],
         backend.ptr(x!),
@@ -126,7 +124,7 @@ function scanKernel(name: 'Cumsum' | 'Cumprod'): WasmKernel {
     const acc = accumulators(backend, inner);
     const out = backend.output(spec!);
     if (outer * n * inner > 0)
-      mathExports(backend).scan(
+      backend.kernels.scan(
         name === 'Cumprod',
         KIND[x!.dtype],
         backend.ptr(x!),

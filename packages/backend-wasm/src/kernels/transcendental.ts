@@ -7,7 +7,6 @@ import { sizeFromShape } from '@tapegrad/core';
 import type { WasmKernel } from '../backend.js';
 import { cpuFallback } from './elementwise.js';
 import { float32Or } from './hosted.js';
-import { mathExports } from './math-exports.js';
 
 /** Op codes of assembly/transcendental.ts. */
 const UNARY_MATH = {
@@ -49,7 +48,7 @@ function unaryMathKernel(name: keyof typeof UNARY_MATH): WasmKernel {
     const out = backend.output(spec!);
     const n = sizeFromShape(spec!.shape);
     if (n > 0)
-      mathExports(backend).unaryMath(op, backend.ptr(x!), backend.ptr(out), n, attrs.alpha ?? 0);
+      backend.kernels.unaryMath(op, backend.ptr(x!), backend.ptr(out), n, attrs.alpha ?? 0);
     return out;
   };
   return float32Or(fast, cpuFallback(name));

@@ -9,10 +9,7 @@ import type { Shape } from '@tapegrad/core';
 import type { DimRoundingMode, PadSpec } from '@tapegrad/ops-conv';
 import { computeGeometry } from '@tapegrad/ops-conv';
 import type { KernelCall, WasmBackend } from '../backend.js';
-
-/** Workspace slots of the geometry record and of the tap list. */
-const GEO_SLOT = 13;
-const TAPS_SLOT = 14;
+import { SLOT } from './slots.js';
 
 export interface WindowAttrs {
   strides: number[];
@@ -86,8 +83,8 @@ function windowParts(
   const parts: WindowPart[] = [];
   for (let i = 0, img0 = 0; i < count; i++, img0 += step) {
     const record = [Math.max(0, Math.min(step, n - img0)), ...geo.slice(1)];
-    const ptr = backend.workspace(GEO_SLOT, 4 * record.length, i);
-    const taps = backend.workspace(TAPS_SLOT, tapBytes, i);
+    const ptr = backend.workspace(SLOT.windowGeometry, 4 * record.length, i);
+    const taps = backend.workspace(SLOT.windowTaps, tapBytes, i);
     backend.heap.i32.set(record, ptr / 4);
     parts.push({ img0, geo: ptr, taps });
   }
@@ -117,10 +114,10 @@ export function channelParts(
   const c = geo[4]!;
   const step = Math.max(1, Math.ceil(c / backend.partsFor(work, MIN_WORK_PER_PART)));
   const tapBytes = 8 * Math.max(1, geo[8]! * geo[9]! * geo[10]!);
-  const record = backend.workspace(GEO_SLOT, 4 * geo.length);
+  const record = backend.workspace(SLOT.windowGeometry, 4 * geo.length);
   const parts: ChannelPart[] = [];
   for (let c0 = 0, i = 0; c0 < c; c0 += step, i++) {
-    const taps = backend.workspace(TAPS_SLOT, tapBytes, i);
+    const taps = backend.workspace(SLOT.windowTaps, tapBytes, i);
     parts.push({ c0, c1: Math.min(c, c0 + step), geo: record, taps });
   }
   backend.heap.i32.set(geo, record / 4);
