@@ -12,10 +12,31 @@ export const M_MOD: i32 = 2;
 export const M_FLOOR_DIV: i32 = 3;
 export const M_PRELU: i32 = 4;
 
-/** JavaScript's Math.pow: unlike C's pow, 1^NaN and (±1)^±∞ are NaN. */
-function jsPow(a: f64, b: f64): f64 {
+/**
+ * a^e for an integer e by repeated squaring in double: exact while the powers stay below
+ * 2^53, as Math.pow's result on int32 operands (beyond that an int32 result wraps a rounded
+ * value anyway).
+ */
+function intPow(a: f64, e: i32): f64 {
+  let n = e < 0 ? -(<i64>e) : <i64>e;
+  let result: f64 = 1;
+  let power = a;
+  while (n != 0) {
+    if (n & 1) result *= power;
+    power *= power;
+    n >>= 1;
+  }
+  return e < 0 ? 1 / result : result;
+}
+
+/**
+ * JavaScript's Math.pow of two float32 or two int32 values: unlike C's pow, 1^NaN and
+ * (±1)^±∞ are NaN. float32 runs libm's powf (within 1 ulp of Math.pow's double rounded to
+ * float32; libm's double pow would add ~7 kB of tables to the module), int32 `intPow`.
+ */
+function jsPow(kind: i32, a: f64, b: f64): f64 {
   if (isNaN(b) || (Math.abs(a) == 1 && !isFinite(b))) return NaN;
-  return Math.pow(a, b);
+  return kind == K_F32 ? <f64>Mathf.pow(<f32>a, <f32>b) : intPow(a, <i32>b);
 }
 
 /** Remainder with the sign of the divisor (tfjs, Python): mod(-7, 3) = 2. */
@@ -24,10 +45,10 @@ function floorMod(a: f64, b: f64): f64 {
   return (a < 0 && b < 0) || (a >= 0 && b >= 0) ? r : (r + b) % b;
 }
 
-function scalarOp(op: i32, a: f64, b: f64): f64 {
+function scalarOp(op: i32, kind: i32, a: f64, b: f64): f64 {
   switch (op) {
     case M_POW:
-      return jsPow(a, b);
+      return jsPow(kind, a, b);
     case M_ATAN2:
       return Math.atan2(a, b);
     case M_MOD:
@@ -79,6 +100,6 @@ export function binaryMath(
       kind,
       out,
       i,
-      scalarOp(op, Elements.read(kind, a, i * aStep), Elements.read(kind, b, i * bStep)),
+      scalarOp(op, kind, Elements.read(kind, a, i * aStep), Elements.read(kind, b, i * bStep)),
     );
 }

@@ -67,6 +67,29 @@ describe('Pow, Atan2, Mod, FloorDiv, Prelu match the CPU kernels', () => {
     ]);
     expectClose(r.wasm, [NaN, NaN, NaN, 1]);
   });
+  it('float32 Pow over wide ranges and negative bases with integer exponents: within 1 ulp of the CPU', () => {
+    const n = 4000;
+    const base = uniform(n, 11, -12, 12).map((a, i) => (i % 2 ? Math.abs(a) : a));
+    const exponent = uniform(n, 12, -40, 40).map((b, i) => (i % 4 < 2 ? Math.round(b) : b));
+    const r = runBoth('Pow', [
+      { shape: [n], values: base },
+      { shape: [n], values: exponent },
+    ]);
+    expectUlps(r.wasm, r.cpu, 1);
+  });
+  it('int32 Pow is exact: big powers, negative exponents, 0^0, wrapping past 2^31', () => {
+    const a = [3, -3, 2, -2, 7, 0, 0, 2, -1, 1, 10, 46340];
+    const b = [19, 19, 31, 31, 0, 0, -1, -1, -3, -7, 9, 2];
+    const expected = [
+      1162261467, -1162261467, -2147483648, -2147483648, 1, 1, 0, 0, -1, 1, 1000000000, 2147395600,
+    ];
+    const r = runBoth('Pow', [
+      { shape: [a.length], values: a, dtype: 'int32' },
+      { shape: [b.length], values: b, dtype: 'int32' },
+    ]);
+    expect(Array.from(r.wasm)).toEqual(expected);
+    expect(Array.from(r.cpu)).toEqual(expected);
+  });
   it('Mod takes the sign of the divisor; int32 division and modulo by zero give 0', () => {
     const mod = runBoth('Mod', [
       { shape: [4], values: [-7, 7, -7, 7] },
