@@ -5,7 +5,7 @@
  *      `validation.notDocumented`; members and properties are counted, not failed on);
  *   2. every exported function and class, and every callable member of an exported
  *      namespace object (`losses.huberLoss`), has an `@example` (missing ones are listed by
- *      package; EXAMPLES_PENDING lists the exceptions);
+ *      package);
  *   3. every example runs, against the sources, and matches its result comments
  *      (scripts/docs-examples.ts; rules in CONTRIBUTING.md, "Writing examples").
  *
@@ -24,21 +24,6 @@ import {
   typecheckExamples,
 } from './docs-examples.ts';
 import { repoRoot } from './published.ts';
-
-/**
- * Exports allowed to lack an example for now, by package.
- * examples pending: backend-webgpu being rewritten
- */
-const EXAMPLES_PENDING: Record<string, string[]> = {
-  '@tapegrad/backend-webgpu': [
-    'GpuData',
-    'HostData',
-    'WebGPUBackend',
-    'createWebGPUBackend',
-    'hosted',
-    'webgpu',
-  ],
-};
 
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
@@ -92,26 +77,17 @@ if (!only) {
 
   // ---- 2. an example on each
   const missing = new Map<string, string[]>();
-  const stale: string[] = [];
   for (const item of items) {
-    const pending = EXAMPLES_PENDING[item.pkg]?.includes(item.name) ?? false;
-    if (!item.examples.length && !pending && !item.optional)
+    if (!item.examples.length && !item.optional)
       missing.set(item.pkg, [...(missing.get(item.pkg) ?? []), item.name]);
-    if (item.examples.length && pending) stale.push(`${item.pkg} ${item.name}`);
   }
-  const pendingCount = Object.values(EXAMPLES_PENDING).flat().length;
-  if (stale.length)
-    console.log(`docs-check: has an example now, drop from EXAMPLES_PENDING: ${stale.join(', ')}`);
   if (missing.size) {
     const n = [...missing.values()].flat().length;
     console.error(`docs-check: ${n} exported functions/classes without an @example:`);
     for (const [pkg, names] of missing)
       console.error(`  ${pkg} (${names.length}): ${names.join(', ')}`);
     failed = true;
-  } else
-    console.log(
-      `docs-check: every exported function and class has an @example (${pendingCount} pending in EXAMPLES_PENDING)`,
-    );
+  } else console.log('docs-check: every exported function and class has an @example');
 }
 
 // ---- 3. run them

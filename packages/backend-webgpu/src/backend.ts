@@ -144,7 +144,21 @@ export interface Program {
 
 /**
  * The WebGPU device interface: pooled storage buffers, a command stream to the executor
- * (in a Node worker or in-thread), pipelines cached by key.
+ * (in a Node child process or in-thread), pipelines cached by key.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, createTensor } from '@tapegrad/core';
+ * import { math } from '@tapegrad/ops-math';
+ * import { cpu } from '@tapegrad/backend-cpu';
+ * const engine = createEngine({ ops: [math], backends: [webgpu({ adapter: 'hardware' }), cpu()] });
+ * await engine.ready();
+ * const backend = engine.backend;
+ * if (backend instanceof WebGPUBackend) {
+ *   await createTensor(engine, [1, 2]).exp().mul(2).data();
+ *   console.log(backend.stats().dispatches); // 1: exp and mul ran as one fused kernel
+ * }
+ * ```
  */
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';

@@ -1,6 +1,7 @@
 import { BackendError } from '@tapegrad/core';
 import type { Command, Executor } from './executor.js';
 import { childSource, makeExecutor } from './executor.js';
+import { nodeBuiltin } from './node-builtins.js';
 
 /** What the backend needs of the executor, wherever it runs. */
 export interface Channel {
@@ -155,10 +156,10 @@ export class ProcessChannel implements Channel {
   /** Starts the process and the device; rejects with the reason when there is no adapter. */
   static async create(moduleUrl: string, flags: readonly string[]): Promise<ProcessChannel> {
     const node: NodeApis = {
-      fs: await import('node:fs'),
-      os: await import('node:os'),
-      path: await import('node:path'),
-      cp: await import('node:child_process'),
+      fs: await nodeBuiltin('fs'),
+      os: await nodeBuiltin('os'),
+      path: await nodeBuiltin('path'),
+      cp: await nodeBuiltin('child_process'),
     };
     const { fs, os, path, cp } = node;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-webgpu-'));

@@ -1,4 +1,4 @@
-import type { BackendPlugin, Kernel } from '@tapegrad/core';
+import type { BackendPlugin, Engine, Kernel } from '@tapegrad/core';
 import { BackendError } from '@tapegrad/core';
 import type { WebGPUBackendOptions } from './backend.js';
 import { WebGPUBackend } from './backend.js';
@@ -7,9 +7,9 @@ import { ProcessChannel, inThread } from './channel.js';
 import { mayHaveHardwareGpu, softwareAdapterReason } from './adapter.js';
 import { combineKernels } from './host.js';
 import { webgpuKernels } from './kernels/index.js';
+import { nodeBuiltin } from './node-builtins.js';
 
-export { GpuData, HostData, WebGPUBackend } from './backend.js';
-export { hosted } from './host.js';
+export { WebGPUBackend } from './backend.js';
 export type { Program, WebGPUBackendOptions, WebGPUStats } from './backend.js';
 export type { AdapterSummary, Channel } from './channel.js';
 export type { EwFunction, LazyExpr, LazyInput } from './fusion/lazy.js';
@@ -41,34 +41,51 @@ export interface WebGPUOptions extends WebGPUBackendOptions {
   adapter?: 'any' | 'hardware';
 }
 
-/** Ops of ops-math/ops-conv without a WGSL kernel: they run on another backend (data moves). */
-export const unacceleratedOps: readonly string[] = [
-  'Conv2D',
-  'Conv2DBackpropInput',
-  'Conv2DBackpropFilter',
-  'Conv3D',
-  'Conv3DBackpropInput',
-  'Conv3DBackpropFilter',
-  'DepthwiseConv2D',
-  'DepthwiseConv2DBackpropInput',
-  'DepthwiseConv2DBackpropFilter',
-  'MaxPool',
-  'MaxPoolGrad',
-  'MaxPoolGradGrad',
-  'AvgPool',
-  'AvgPoolGrad',
-  'MaxPool3D',
-  'MaxPool3DGrad',
-  'MaxPool3DGradGrad',
-  'AvgPool3D',
-  'AvgPool3DGrad',
-];
+/**
+ * Ops of `engine` without a WGSL kernel (composite and aliasing ops excluded: they run as other
+ * ops or share storage): they run as host kernels when `hostKernels` is given, else on another
+ * backend. Empty for ops-math and ops-conv; float64 tensors always run on the host.
+ *
+ * @example
+ * ```ts
+ * import { createEngine } from '@tapegrad/core';
+ * import { math } from '@tapegrad/ops-math';
+ * import { conv } from '@tapegrad/ops-conv';
+ * const engine = createEngine({ ops: [math, conv] });
+ * console.log(webgpuUnacceleratedOps(engine)); // []
+ * ```
+ */
+export function webgpuUnacceleratedOps(engine: Engine): string[] {
+  return engine
+    .listOps()
+    .filter((name) => {
+      const def = engine.ops.get(name)!;
+      return def.aliasInput === undefined && !def.composite && !(name in webgpuKernels);
+    })
+    .sort();
+}
 
 const NODE_HINT =
   'On Linux without a GPU: install the `chromium` package (SwiftShader Vulkan driver) and set ' +
   'VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json; see the README of @tapegrad/backend-webgpu';
 
-/** The WebGPU backend plugin: `use(webgpu())` or `createEngine({ backends: [webgpu(), cpu()] })`. */
+/**
+ * The WebGPU backend plugin: `use(webgpu())` or `createEngine({ backends: [webgpu(), cpu()] })`.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, createTensor } from '@tapegrad/core';
+ * import { math } from '@tapegrad/ops-math';
+ * import { cpu, cpuKernels } from '@tapegrad/backend-cpu';
+ * const engine = createEngine({
+ *   ops: [math],
+ *   backends: [webgpu({ hostKernels: cpuKernels, adapter: 'hardware' }), cpu()],
+ * });
+ * await engine.ready(); // webgpu on a GPU, else cpu
+ * const y = createTensor(engine, [1, 2, 3]).square().sum();
+ * console.log(await y.data()); // Float32Array [14]
+ * ```
+ */
 export function webgpu(options: WebGPUOptions = {}): BackendPlugin<WebGPUBackend> {
   return {
     kind: 'backend',
@@ -84,7 +101,17 @@ function isNode(): boolean {
   return typeof p?.versions?.node === 'string';
 }
 
-/** Creates the backend: a worker-hosted Dawn device in Node, navigator.gpu in browsers. */
+/**
+ * Creates the backend: a Dawn device in a child process in Node, `navigator.gpu` in browsers.
+ * Rejects with a `BackendError` saying why when there is no (suitable) adapter.
+ *
+ * @example
+ * ```ts
+ * const made = await createWebGPUBackend({ adapter: 'hardware' }).catch((e: Error) => e);
+ * console.log(made instanceof Error ? made.message : made.stats()); // why not, or its counters
+ * if (!(made instanceof Error)) made.dispose();
+ * ```
+ */
 export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<WebGPUBackend> {
   const options = { ...opts, float64: opts.float64 ?? opts.hostKernels !== undefined };
   if (options.device) {
@@ -92,7 +119,7 @@ export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<Web
   }
   const hardware = options.adapter === 'hardware';
   if (isNode()) {
-    if (hardware && !mayHaveHardwareGpu(process.platform, await import('node:fs'))) {
+    if (hardware && !mayHaveHardwareGpu(process.platform, await nodeBuiltin('fs'))) {
       throw new BackendError(
         `webgpu: no hardware GPU on this machine (no /dev/dri render node, /dev/nvidia0 or /dev/dxg), ${SOFTWARE_HINT}`,
       );
@@ -172,10 +199,11 @@ function emptyInfo(): AdapterSummary {
 
 async function resolveWebgpuPackage(): Promise<string> {
   try {
-    const { createRequire } = await import('node:module');
-    const { pathToFileURL } = await import('node:url');
-    // CommonJS builds have __filename; ES modules have import.meta.url.
-    const from = typeof __filename === 'string' ? __filename : import.meta.url;
+    const { createRequire } = await nodeBuiltin('module');
+    const { pathToFileURL } = await nodeBuiltin('url');
+    // ES modules have import.meta.url; CommonJS builds (where esbuild empties import.meta)
+    // have __filename. Not the other way round: `node -e` defines a global __filename.
+    const from = (import.meta as { url?: string }).url ?? __filename;
     const path = createRequire(from).resolve('webgpu');
     return pathToFileURL(path).href;
   } catch (e) {

@@ -86,8 +86,8 @@ await withWebGPU('webgpu training', () => {
   describe('webgpu: training agrees with the CPU backend', () => {
     for (const [name, make, steps, engine] of [
       ['MLP', mlp, 20, () => webgpuEngine()],
-      ['CNN (conv as a host kernel)', cnn, 5, () => webgpuEngine()],
-      ['CNN (conv through the engine fallback to cpu)', cnn, 5, () => webgpuEngine(false)],
+      ['CNN (host kernels registered for float64)', cnn, 5, () => webgpuEngine()],
+      ['CNN (no host kernels: WGSL conv and pooling only)', cnn, 5, () => webgpuEngine(false)],
     ] as const) {
       it(`${name}: losses and weights after ${steps} SGD steps`, async () => {
         const g = await engine();

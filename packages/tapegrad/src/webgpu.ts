@@ -1,7 +1,8 @@
 /**
  * The webgpu backend as the umbrella registers it: top priority, but only on a hardware
  * adapter (software renderers such as SwiftShader are slower than wasm), and loaded on first
- * use from a separate chunk, so that importing tapegrad costs nothing when it is not chosen.
+ * use from a separate chunk (`import('@tapegrad/backend-webgpu')`), so that importing tapegrad
+ * costs nothing when it is not chosen.
  */
 import type { Backend, BackendPlugin, Kernel } from '@tapegrad/core';
 import { BackendError } from '@tapegrad/core';
@@ -23,17 +24,13 @@ export function webgpuModeFromEnv(): WebGPUMode {
   );
 }
 
-type WebGPUModule = typeof import('./webgpu-backend.js');
-
 /**
- * Loads the webgpu backend (dist/webgpu-backend.js, or .cjs from the CommonJS build). The
- * specifier is a variable so that bundlers, and the size budget, leave that file out: in a
- * browser bundle, register `webgpu()` of @tapegrad/backend-webgpu yourself.
+ * Loads @tapegrad/backend-webgpu on first use: Node imports it only when webgpu is tried, and
+ * bundlers (Vite, webpack, esbuild with splitting) put it in a chunk of its own that the page
+ * fetches only then, so the main bundle does not carry it.
  */
-function loadWebGPU(): Promise<WebGPUModule> {
-  // CommonJS builds have no import.meta.url (esbuild makes import.meta empty there).
-  const specifier = import.meta.url ? './webgpu-backend.js' : './webgpu-backend.cjs';
-  return import(/* @vite-ignore */ specifier) as Promise<WebGPUModule>;
+function loadWebGPU(): Promise<typeof import('@tapegrad/backend-webgpu')> {
+  return import('@tapegrad/backend-webgpu');
 }
 
 /**
