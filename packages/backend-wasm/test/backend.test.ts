@@ -2,8 +2,9 @@ import type { Engine, Tensor } from '@tapegrad/core';
 import { Random, createEngine, createTensor } from '@tapegrad/core';
 import { cpu } from '@tapegrad/backend-cpu';
 import { conv } from '@tapegrad/ops-conv';
-import { add, losses, math, matMul, mul, relu, sub } from '@tapegrad/ops-math';
+import { math, matMul } from '@tapegrad/ops-math';
 import { describe, expect, it } from 'vitest';
+import { mlpTraining } from './mlp.js';
 import type { WasmBackend, WasmOptions } from '../src/index.js';
 import {
   Heap,
@@ -327,29 +328,12 @@ describe('memory', () => {
   it('100 training steps: engine memory, the wasm allocator and the wasm memory stay flat', async () => {
     const engine = await wasmEngine();
     const backend = backendOf(engine);
-    const t = (shape: number[], seed: number, scale = 0.3) =>
-      createTensor(engine, randomValues(sizeOf(shape), seed, -scale, scale), shape);
-    const w1 = engine.variable(t([32, 64], 1), true, 'w1');
-    const b1 = engine.variable(t([64], 2), true, 'b1');
-    const w2 = engine.variable(t([64, 10], 3), true, 'w2');
-    const x = t([128, 32], 4, 1);
-    const labels = createTensor(
-      engine,
-      Array.from({ length: 128 }, (_, i) =>
-        Array.from({ length: 10 }, (_, k) => (k === i % 10 ? 1 : 0)),
-      ),
-    );
-    const params = [w1, b1, w2];
-    const step = () =>
-      engine.tidy(() => {
-        const loss = losses.softmaxCrossEntropy(labels, matMul(relu(add(matMul(x, w1), b1)), w2));
-        loss.backward();
-        for (const p of params) {
-          p.assign(sub(p, mul(p.grad!, 0.1)));
-          p.grad = null;
-        }
-        return loss.dataSync()[0]!;
-      });
+    const { step, params } = mlpTraining(engine, {
+      inputs: 32,
+      hidden: 64,
+      batch: 128,
+      weightScale: 0.3,
+    });
     const first = step();
     const memBefore = engine.memory();
     step();

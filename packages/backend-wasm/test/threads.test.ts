@@ -4,8 +4,9 @@ import type { Engine, Tensor } from '@tapegrad/core';
 import { Random, createEngine, createTensor, valueAndGrads } from '@tapegrad/core';
 import { cpu } from '@tapegrad/backend-cpu';
 import { conv, conv2d } from '@tapegrad/ops-conv';
-import { add, losses, math, matMul, mul, relu, sub, sum } from '@tapegrad/ops-math';
+import { add, math, matMul, mul, relu, sum } from '@tapegrad/ops-math';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mlpTraining } from './mlp.js';
 import type { WasmBackend, WasmOptions } from '../src/index.js';
 import { sharedMemorySupported, threadsSupported, wasm } from '../src/index.js';
 
@@ -178,36 +179,12 @@ describe('threads', () => {
     const run = async (threads: number) => {
       const engine = await wasmEngine({ threads });
       const backend = backendOf(engine);
-      const t = (shape: number[], seed: number, scale = 0.1) =>
-        createTensor(
-          engine,
-          randomValues(
-            shape.reduce((a, b) => a * b),
-            seed,
-          ).map((v) => v * scale),
-          shape,
-        );
-      const w1 = engine.variable(t([784, 256], 1), true, 'w1');
-      const b1 = engine.variable(t([256], 2), true, 'b1');
-      const w2 = engine.variable(t([256, 10], 3), true, 'w2');
-      const x = t([128, 784], 4, 1);
-      const labels = createTensor(
-        engine,
-        Array.from({ length: 128 }, (_, i) =>
-          Array.from({ length: 10 }, (_, k) => (k === i % 10 ? 1 : 0)),
-        ),
-      );
-      const params = [w1, b1, w2];
-      const step = () =>
-        engine.tidy(() => {
-          const loss = losses.softmaxCrossEntropy(labels, matMul(relu(add(matMul(x, w1), b1)), w2));
-          loss.backward();
-          for (const p of params) {
-            p.assign(sub(p, mul(p.grad!, 0.1)));
-            p.grad = null;
-          }
-          return loss.dataSync()[0]!;
-        });
+      const { step, params } = mlpTraining(engine, {
+        inputs: 784,
+        hidden: 256,
+        batch: 128,
+        weightScale: 0.1,
+      });
       const losses100: number[] = [step(), step(), step()];
       const memBefore = engine.memory();
       const heapBefore = backend.heap.stats();
