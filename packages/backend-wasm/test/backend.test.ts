@@ -1,11 +1,11 @@
 import type { Engine, Tensor } from '@tapegrad/core';
 import { Random, createEngine, createTensor } from '@tapegrad/core';
 import { cpu } from '@tapegrad/backend-cpu';
-import { conv } from '@tapegrad/ops-conv';
 import { math, matMul } from '@tapegrad/ops-math';
 import { describe, expect, it } from 'vitest';
+import { cpuEngine, wasmEngine } from './engines.js';
 import { mlpTraining } from './mlp.js';
-import type { WasmBackend, WasmOptions } from '../src/index.js';
+import type { WasmBackend } from '../src/index.js';
 import {
   Heap,
   WASM_ACCELERATED_OPS,
@@ -14,18 +14,6 @@ import {
   wasm,
   wasmUnacceleratedOps,
 } from '../src/index.js';
-
-async function wasmEngine(options: WasmOptions = {}): Promise<Engine> {
-  const engine = createEngine({
-    ops: [math, conv],
-    backends: [wasm(options), cpu()],
-    flags: { fallback: 'silent' },
-  });
-  await engine.setBackend('wasm');
-  return engine;
-}
-
-const cpuEngine = createEngine({ ops: [math, conv], backends: [cpu()] });
 
 function randomValues(n: number, seed: number, lo = -1, hi = 1): number[] {
   const rng = new Random(seed);

@@ -1,23 +1,11 @@
-import { createEngine } from '@tapegrad/core';
-import { cpu } from '@tapegrad/backend-cpu';
-import { conv } from '@tapegrad/ops-conv';
-import { math } from '@tapegrad/ops-math';
 import { mathConformance } from '@tapegrad/ops-math/testing';
-import { wasm } from '../src/index.js';
+import { wasmEngine } from './engines.js';
 
 // On 1 thread, and on 2 with every kernel split however small (threadGrain 0), so the
 // threaded paths see every shape of the suite.
 for (const threads of [1, 2]) {
   mathConformance({
     backend: threads === 1 ? 'wasm' : 'wasm, 2 threads',
-    createEngine: async () => {
-      const engine = createEngine({
-        ops: [math, conv],
-        backends: [wasm({ threads, threadGrain: 0 }), cpu()],
-        flags: { fallback: 'silent' },
-      });
-      await engine.setBackend('wasm');
-      return engine;
-    },
+    createEngine: () => wasmEngine({ threads, threadGrain: 0 }),
   });
 }

@@ -3,26 +3,12 @@
  * on a wasm engine and on the CPU backend with the same inputs and returns both outputs.
  */
 import type { DType, Engine, Tensor, TypedArray } from '@tapegrad/core';
-import { Random, createEngine, createTensor } from '@tapegrad/core';
-import { cpu } from '@tapegrad/backend-cpu';
-import { conv } from '@tapegrad/ops-conv';
-import { math } from '@tapegrad/ops-math';
+import { Random, createTensor } from '@tapegrad/core';
 import { expect } from 'vitest';
-import type { WasmOptions } from '../src/index.js';
-import { wasm } from '../src/index.js';
 
-/** A wasm engine (cpu registered too); `threadGrain: 0` splits every kernel that can split. */
-export async function wasmEngine(options: WasmOptions = {}): Promise<Engine> {
-  const engine = createEngine({
-    ops: [math, conv],
-    backends: [wasm(options), cpu()],
-    flags: { fallback: 'silent' },
-  });
-  await engine.setBackend('wasm');
-  return engine;
-}
+import { cpuEngine } from './engines.js';
 
-export const cpuEngine = createEngine({ ops: [math, conv], backends: [cpu()] });
+export { cpuEngine, wasmEngine } from './engines.js';
 
 export interface InputSpec {
   shape: readonly number[];

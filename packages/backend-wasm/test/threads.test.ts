@@ -1,25 +1,20 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Engine, Tensor } from '@tapegrad/core';
-import { Random, createEngine, createTensor, valueAndGrads } from '@tapegrad/core';
-import { cpu } from '@tapegrad/backend-cpu';
-import { conv, conv2d } from '@tapegrad/ops-conv';
-import { add, math, matMul, mul, relu, sum } from '@tapegrad/ops-math';
+import { Random, createTensor, valueAndGrads } from '@tapegrad/core';
+import { conv2d } from '@tapegrad/ops-conv';
+import { add, matMul, mul, relu, sum } from '@tapegrad/ops-math';
 import { afterAll, describe, expect, it } from 'vitest';
+import { wasmEngine as newWasmEngine } from './engines.js';
 import { mlpTraining } from './mlp.js';
 import type { WasmBackend, WasmOptions } from '../src/index.js';
-import { sharedMemorySupported, threadsSupported, wasm } from '../src/index.js';
+import { sharedMemorySupported, threadsSupported } from '../src/index.js';
 
 const engines: Engine[] = [];
 const backendOf = (engine: Engine) => engine.findBackend('wasm') as WasmBackend;
 
 async function wasmEngine(options: WasmOptions = {}): Promise<Engine> {
-  const engine = createEngine({
-    ops: [math, conv],
-    backends: [wasm(options), cpu()],
-    flags: { fallback: 'silent' },
-  });
-  await engine.setBackend('wasm');
+  const engine = await newWasmEngine(options);
   engines.push(engine);
   return engine;
 }
