@@ -3,7 +3,7 @@
  * Compiles the AssemblyScript kernels (assembly/*.ts) to WebAssembly and writes the
  * bytes, deflated and base64-encoded, into src/generated/kernels-wasm.ts, so the module
  * ships inside the JS bundle: Node and every bundler load it without path configuration
- * (src/inflate.ts restores it synchronously). Base64 of the plain module gzips ~30% worse
+ * (src/module.ts inflates it synchronously with fflate). Base64 of the plain module gzips ~30% worse
  * than the module (its 3-byte groups hide repeats from gzip); base64 of the deflated bytes
  * gzips to about their own size.
  *

@@ -3,7 +3,8 @@
  * scripts/build-wasm.mjs), so there is no .wasm file to locate: no `setWasmPaths`.
  */
 import { KERNELS_WASM_BYTES, KERNELS_WASM_DEFLATED_BASE64 } from './generated/kernels-wasm.js';
-import { inflateRaw } from './inflate.js';
+import { inflateSync } from 'fflate';
+import { BackendError } from '@tapegrad/core';
 
 /**
  * The functions the kernel module exports (pointers and sizes are byte offsets / element
@@ -233,7 +234,12 @@ export function kernelBytes(): Uint8Array<ArrayBuffer> {
     const binary = atob(KERNELS_WASM_DEFLATED_BASE64);
     const deflated = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) deflated[i] = binary.charCodeAt(i);
-    bytesCache = inflateRaw(deflated, KERNELS_WASM_BYTES);
+    const bytes = inflateSync(deflated, { out: new Uint8Array(KERNELS_WASM_BYTES) });
+    if (bytes.length !== KERNELS_WASM_BYTES)
+      throw new BackendError(
+        `wasm: the embedded kernel module inflated to ${bytes.length} bytes, expected ${KERNELS_WASM_BYTES} (a corrupted build)`,
+      );
+    bytesCache = bytes;
   }
   return bytesCache;
 }
