@@ -9,16 +9,14 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/**
- * Folders under packages/ that are published, in dependency order. backend-webgpu joins
- * this list when it is ready (work in progress).
- */
+/** Folders under packages/ that are published, in dependency order. */
 export const PUBLISHED_DIRS = [
   'core',
   'ops-math',
   'ops-conv',
   'backend-cpu',
   'backend-wasm',
+  'backend-webgpu',
   'optim',
   'io',
   'tapegrad',

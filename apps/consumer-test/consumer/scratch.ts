@@ -18,7 +18,8 @@ export function tarballs(): Record<string, string> {
  * A scratch project named `name` depending on `deps` only; every @tapegrad package
  * resolves to its tarball. `files` are copied from fixtures/ into the project root
  * (a path like 'vite-browser/index.html' lands as 'index.html'). Installed with
- * `npm install --offline`: nothing is fetched.
+ * `npm install --prefer-offline`: the tarballs are local; third-party dependencies of the
+ * packages (fflate) come from npm's cache, or from the registry the first time.
  */
 export function scratch(name: string, deps: string[], files: string[]): string {
   const all = tarballs();
@@ -43,7 +44,14 @@ export function scratch(name: string, deps: string[], files: string[]): string {
   for (const f of files) copyFileSync(new URL(f, fixtures), join(dir, basename(f)));
   execFileSync(
     'npm',
-    ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--loglevel=error',
+    ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return dir;

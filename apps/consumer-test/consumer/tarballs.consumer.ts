@@ -1,7 +1,7 @@
 /**
  * CONSUMER TEST (slow-ish, ~1 min; needs `pnpm build` first): packs the published packages
- * with `pnpm pack`, installs the tarballs into scratch projects with `npm install --offline`
- * (nothing is fetched: the packages have no third-party dependencies) and runs the seed
+ * with `pnpm pack`, installs the tarballs into scratch projects with `npm install --prefer-offline`
+ * (only third-party dependencies such as fflate may be fetched) and runs the seed
  * examples there from ESM (.mjs) and CommonJS (.cjs), against `tapegrad` and against
  * `@tapegrad/core + @tapegrad/ops-math + @tapegrad/backend-cpu` alone. The packing
  * (global-setup.ts, once per run) and the scratch projects (scratch.ts) are shared with
