@@ -251,3 +251,161 @@ export function computeGeometry(
     effectiveFilterSize: eff,
   };
 }
+
+/** Attributes of a sliding window: a convolution's (with dilations) or a pooling's. */
+export interface WindowAttrs {
+  strides: readonly number[];
+  /** One dilation per spatial dimension (default 1). */
+  dilations?: readonly number[];
+  pad: PadSpec;
+  dimRoundingMode?: DimRoundingMode;
+}
+
+/**
+ * A window slid over a channels-last input, in 3-D (a 2-D op has depth 1 and no padding
+ * there), as backends' conv and pooling kernels take it.
+ */
+export interface Window3D {
+  /** Batch size and channels. */
+  n: number;
+  c: number;
+  /** Input depth, height, width. */
+  id: number;
+  ih: number;
+  iw: number;
+  /** Output depth, height, width. */
+  od: number;
+  oh: number;
+  ow: number;
+  /** Filter (window) depth, height, width. */
+  fd: number;
+  fh: number;
+  fw: number;
+  /** Strides. */
+  sd: number;
+  sh: number;
+  sw: number;
+  /** Dilations. */
+  dd: number;
+  dh: number;
+  dw: number;
+  /** Padding before each spatial dimension (front, top, left). */
+  pd: number;
+  pt: number;
+  pl: number;
+}
+
+/** The fields of `Window3D` in the order the backends' kernels read them as 20 integers. */
+export const WINDOW_FIELDS = [
+  'n',
+  'id',
+  'ih',
+  'iw',
+  'c',
+  'od',
+  'oh',
+  'ow',
+  'fd',
+  'fh',
+  'fw',
+  'sd',
+  'sh',
+  'sw',
+  'dd',
+  'dh',
+  'dw',
+  'pd',
+  'pt',
+  'pl',
+] as const satisfies readonly (keyof Window3D)[];
+
+/**
+ * The 3-D geometry of sliding a window of `filterSize` over a channels-last input of
+ * `xShape` (rank 4 or 5), by `computeGeometry`'s rules (so every backend agrees with the
+ * ops' shape inference on where each window starts); validates and names `op` in errors.
+ *
+ * @example
+ * ```ts
+ * const g = windowGeometry3D('maxPool', [1, 4, 4, 3], [2, 2], { strides: [2, 2], pad: 'valid' });
+ * console.log([g.od, g.oh, g.ow, g.c]); // [1, 2, 2, 3]
+ * ```
+ */
+export function windowGeometry3D(
+  op: string,
+  xShape: readonly number[],
+  filterSize: readonly number[],
+  attrs: WindowAttrs,
+): Window3D {
+  const r = xShape.length - 2;
+  const dilations = attrs.dilations ?? new Array<number>(r).fill(1);
+  const inSize = xShape.slice(1, r + 1);
+  const g = computeGeometry(
+    op,
+    inSize,
+    filterSize,
+    attrs.strides,
+    dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  // The missing leading spatial dimensions (depth of a 2-D op) have size 1 and no padding.
+  const to3 = (list: readonly number[], fill: number): number[] => [
+    ...new Array<number>(3 - r).fill(fill),
+    ...list,
+  ];
+  const [id, ih, iw] = to3(inSize, 1);
+  const [od, oh, ow] = to3(g.outSize, 1);
+  const [fd, fh, fw] = to3(filterSize, 1);
+  const [sd, sh, sw] = to3(attrs.strides, 1);
+  const [dd, dh, dw] = to3(dilations, 1);
+  const [pd, pt, pl] = to3(g.padBefore, 0);
+  return {
+    n: xShape[0]!,
+    c: xShape[r + 1]!,
+    id: id!,
+    ih: ih!,
+    iw: iw!,
+    od: od!,
+    oh: oh!,
+    ow: ow!,
+    fd: fd!,
+    fh: fh!,
+    fw: fw!,
+    sd: sd!,
+    sh: sh!,
+    sw: sw!,
+    dd: dd!,
+    dh: dh!,
+    dw: dw!,
+    pd: pd!,
+    pt: pt!,
+    pl: pl!,
+  };
+}
+
+/**
+ * Whether a window is 1×1×1 with unit strides and no padding, so that the input itself is
+ * the im2col matrix (a convolution is then a plain matrix product).
+ *
+ * @example
+ * ```ts
+ * const g = windowGeometry3D('conv2d', [1, 4, 4, 3], [1, 1], { strides: [1, 1], pad: 'valid' });
+ * console.log(isPointwiseWindow(g)); // true
+ * ```
+ */
+export function isPointwiseWindow(g: Window3D): boolean {
+  return (
+    g.fd === 1 &&
+    g.fh === 1 &&
+    g.fw === 1 &&
+    g.sd === 1 &&
+    g.sh === 1 &&
+    g.sw === 1 &&
+    g.pd === 0 &&
+    g.pt === 0 &&
+    g.pl === 0 &&
+    g.od === g.id &&
+    g.oh === g.ih &&
+    g.ow === g.iw
+  );
+}

@@ -11,8 +11,10 @@ export type {
   Geometry,
   PadSpec,
   PoolAttrs,
+  Window3D,
+  WindowAttrs,
 } from './geometry.js';
-export { computeGeometry } from './geometry.js';
+export { WINDOW_FIELDS, computeGeometry, isPointwiseWindow, windowGeometry3D } from './geometry.js';
 
 /**
  * The conv op family: `use(conv)` after `use(math)`, or

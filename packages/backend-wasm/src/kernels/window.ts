@@ -1,22 +1,14 @@
 /**
  * Window geometry of the pooling and depthwise kernels, written into wasm memory as the
  * i32[20] record of assembly/window.ts and assembly/im2col.ts (n, id, ih, iw, c, od, oh, ow,
- * fd, fh, fw, sd, sh, sw, dd, dh, dw, pd, pt, pl; 2-D ops have depth 1), with a scratch list
- * for one window's taps. Output sizes and paddings come from @tapegrad/ops-conv's
- * `computeGeometry`, the rule the op definitions use for shape inference.
+ * fd, fh, fw, sd, sh, sw, dd, dh, dw, pd, pt, pl; 2-D ops have depth 1: ops-conv's
+ * `windowGeometry3D` in `WINDOW_FIELDS` order), with a scratch list for one window's taps.
  */
 import type { Shape } from '@tapegrad/core';
-import type { DimRoundingMode, PadSpec } from '@tapegrad/ops-conv';
-import { computeGeometry } from '@tapegrad/ops-conv';
+import type { WindowAttrs } from '@tapegrad/ops-conv';
+import { WINDOW_FIELDS, windowGeometry3D } from '@tapegrad/ops-conv';
 import type { KernelCall, WasmBackend } from '../backend.js';
 import { SLOT } from './slots.js';
-
-export interface WindowAttrs {
-  strides: number[];
-  dilations?: number[];
-  pad: PadSpec;
-  dimRoundingMode?: DimRoundingMode;
-}
 
 /** The geometry record of sliding a window of `filterSize` over channels-last `xShape`. */
 export function windowGeometry(
@@ -25,32 +17,8 @@ export function windowGeometry(
   filterSize: readonly number[],
   attrs: WindowAttrs,
 ): number[] {
-  const r = xShape.length - 2;
-  const dilations = attrs.dilations ?? new Array<number>(r).fill(1);
-  const g = computeGeometry(
-    op,
-    xShape.slice(1, r + 1),
-    filterSize,
-    attrs.strides,
-    dilations,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
-  // Missing leading spatial dimensions (depth of a 2-D op) have size 1 and no padding.
-  const lead = (list: readonly number[], fill: number) => [
-    ...new Array<number>(3 - r).fill(fill),
-    ...list,
-  ];
-  return [
-    xShape[0]!,
-    ...lead(xShape.slice(1, r + 1), 1),
-    xShape[r + 1]!,
-    ...lead(g.outSize, 1),
-    ...lead(filterSize, 1),
-    ...lead(attrs.strides, 1),
-    ...lead(dilations, 1),
-    ...lead(g.padBefore, 0),
-  ];
+  const g = windowGeometry3D(op, xShape, filterSize, attrs);
+  return WINDOW_FIELDS.map((field) => g[field]);
 }
 
 /** Least window work (output elements × taps) worth a thread of its own (~30 µs). */

@@ -1,51 +1,20 @@
 /**
  * Window geometry of the conv, depthwise and pooling kernels, always in 3-D (a 2-D op has
- * depth 1) so one shader serves Conv2D and Conv3D, MaxPool and MaxPool3D. Output sizes and
- * padding come from @tapegrad/ops-conv's `computeGeometry`, the rule the op definitions use
- * for shape inference, so every backend agrees on where each window starts. The geometry
+ * depth 1) so one shader serves Conv2D and Conv3D, MaxPool and MaxPool3D. It is ops-conv's
+ * `windowGeometry3D` (`computeGeometry`'s rule, the one the op definitions use for shape
+ * inference), so every backend agrees on where each window starts. The geometry
  * travels as 20 uniform words, so a new shape reuses the pipeline.
  */
 import type { Shape } from '@tapegrad/core';
-import type { DimRoundingMode, PadSpec } from '@tapegrad/ops-conv';
-import { computeGeometry } from '@tapegrad/ops-conv';
-
-export interface WindowAttrs {
-  strides: number[];
-  dilations?: number[];
-  pad: PadSpec;
-  dimRoundingMode?: DimRoundingMode;
-}
+import type { WindowAttrs } from '@tapegrad/ops-conv';
+import { WINDOW_FIELDS, isPointwiseWindow, windowGeometry3D } from '@tapegrad/ops-conv';
 
 /** Words of a geometry block in a program's params. */
 export const GEO_WORDS = 20;
 
-/** Field order of the WGSL `Geo` struct and of `windowParams`. */
-const FIELDS = [
-  'n',
-  'id',
-  'ih',
-  'iw',
-  'c',
-  'od',
-  'oh',
-  'ow',
-  'fd',
-  'fh',
-  'fw',
-  'sd',
-  'sh',
-  'sw',
-  'dd',
-  'dh',
-  'dw',
-  'pd',
-  'pt',
-  'pl',
-] as const;
-
 /** Geometry of a window of `filterSize` slid over a channels-last input of `xShape`. */
 export interface Window {
-  /** Batch, then input depth, height, width, channels, output depth, height, width, ... (FIELDS). */
+  /** Batch, then input depth, height, width, channels, output depth, height, width, ... (WINDOW_FIELDS). */
   params: number[];
   /** Number of output positions (batch × output spatial size). */
   outPositions: number;
@@ -64,59 +33,29 @@ export function windowOf(
   filterSize: readonly number[],
   attrs: WindowAttrs,
 ): Window {
-  const r = xShape.length - 2;
-  const dilations = attrs.dilations ?? new Array<number>(r).fill(1);
-  const g = computeGeometry(
-    op,
-    xShape.slice(1, r + 1),
-    filterSize,
-    attrs.strides,
-    dilations,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
-  // A leading depth of 1 for 2-D ops.
-  const to3 = (list: readonly number[], fill: number) => [
-    ...new Array<number>(3 - r).fill(fill),
-    ...list,
-  ];
-  const inS = to3(xShape.slice(1, r + 1), 1);
-  const outS = to3(g.outSize, 1);
-  const fS = to3(filterSize, 1);
-  const n = xShape[0]!;
-  const prod = (l: readonly number[]) => l.reduce((a, b) => a * b, 1);
+  const g = windowGeometry3D(op, xShape, filterSize, attrs);
+  const inPositions = g.n * g.id * g.ih * g.iw;
+  const outPositions = g.n * g.od * g.oh * g.ow;
+  const taps = g.fd * g.fh * g.fw;
   return {
-    params: [
-      n,
-      ...inS,
-      xShape[r + 1]!,
-      ...outS,
-      ...fS,
-      ...to3(attrs.strides, 1),
-      ...to3(dilations, 1),
-      ...to3(g.padBefore, 0),
-    ],
-    outPositions: n * prod(outS),
-    inPositions: n * prod(inS),
-    taps: prod(fS),
-    pointwise:
-      prod(fS) === 1 &&
-      attrs.strides.every((d) => d === 1) &&
-      g.padBefore.every((p) => p === 0) &&
-      g.outSize.every((d, i) => d === inS[i + 3 - r]),
+    params: WINDOW_FIELDS.map((field) => g[field]),
+    outPositions,
+    inPositions,
+    taps,
+    pointwise: isPointwiseWindow(g),
   };
 }
 
 /**
  * WGSL of the geometry block at param word `offset`: `struct Geo` (i32 fields named as in
- * FIELDS), `geo()`, and the decomposition of a flat output or input position into
+ * ops-conv's WINDOW_FIELDS), `geo()`, and the decomposition of a flat output or input position into
  * (batch, depth, height, width).
  */
 export function windowWgsl(offset: number): string {
   return `
-struct Geo { ${FIELDS.map((f) => `${f}: i32`).join(', ')} }
+struct Geo { ${WINDOW_FIELDS.map((f) => `${f}: i32`).join(', ')} }
 fn geo() -> Geo {
-  return Geo(${FIELDS.map((_, i) => `prmi(${offset + i}u)`).join(', ')});
+  return Geo(${WINDOW_FIELDS.map((_, i) => `prmi(${offset + i}u)`).join(', ')});
 }
 /** (batch, depth, height, width) of output position p. */
 fn out_pos(g: Geo, p: i32) -> vec4<i32> {

@@ -11,15 +11,16 @@ import type {
   ConvAttrs,
   ConvBackpropFilterAttrs,
   ConvBackpropInputAttrs,
+  Window3D,
 } from '@tapegrad/ops-conv';
+import { isPointwiseWindow, windowGeometry3D } from '@tapegrad/ops-conv';
 import type { CpuKernel } from '../../backend.js';
 import { gemm } from '../gemm.js';
-import type { Geo } from './geometry.js';
-import { geometryOf, isPointwise, outPositions } from './geometry.js';
+import { outPositions } from './geometry.js';
 import { col2im, im2col } from './im2col.js';
 import { rowsPerChunk, scratch } from './scratch.js';
 
-function taps(g: Geo): number {
+function taps(g: Window3D): number {
   return g.fd * g.fh * g.fw * g.c;
 }
 
@@ -27,7 +28,7 @@ function taps(g: Geo): number {
 function forward(op: string): CpuKernel<ConvAttrs> {
   return ({ inputs: [x, f], attrs, outputs: [spec], backend }) => {
     const r = x!.shape.length - 2;
-    const g = geometryOf(op, x!.shape, f!.shape.slice(0, r), attrs);
+    const g = windowGeometry3D(op, x!.shape, f!.shape.slice(0, r), attrs);
     const cout = f!.shape[r + 1]!;
     const xv = backend.data(x!);
     const fv = backend.data(f!);
@@ -39,7 +40,7 @@ function forward(op: string): CpuKernel<ConvAttrs> {
 
 /** out[M × Cout] = col(x) · W. */
 export function convForward(
-  g: Geo,
+  g: Window3D,
   cout: number,
   xv: TypedArray,
   fv: TypedArray,
@@ -48,7 +49,7 @@ export function convForward(
   const m = outPositions(g);
   const k = taps(g);
   if (m === 0 || cout === 0) return;
-  if (isPointwise(g)) {
+  if (isPointwiseWindow(g)) {
     gemm(m, cout, k, xv, 0, false, fv, 0, false, out, 0);
     return;
   }
@@ -65,7 +66,7 @@ export function convForward(
 function backpropInput(op: string): CpuKernel<ConvBackpropInputAttrs> {
   return ({ inputs: [dy, f], attrs, outputs: [spec], backend }) => {
     const r = attrs.inputShape.length - 2;
-    const g = geometryOf(op, attrs.inputShape, f!.shape.slice(0, r), attrs);
+    const g = windowGeometry3D(op, attrs.inputShape, f!.shape.slice(0, r), attrs);
     const cout = f!.shape[r + 1]!;
     const dyv = backend.data(dy!);
     const fv = backend.data(f!);
@@ -73,7 +74,7 @@ function backpropInput(op: string): CpuKernel<ConvBackpropInputAttrs> {
     const m = outPositions(g);
     const k = taps(g);
     if (m === 0 || k === 0) return backend.output(dx, spec!);
-    if (isPointwise(g)) {
+    if (isPointwiseWindow(g)) {
       gemm(m, k, cout, dyv, 0, false, fv, 0, true, dx, 0);
       return backend.output(dx, spec!);
     }
@@ -92,7 +93,7 @@ function backpropInput(op: string): CpuKernel<ConvBackpropInputAttrs> {
 function backpropFilter(op: string): CpuKernel<ConvBackpropFilterAttrs> {
   return ({ inputs: [x, dy], attrs, outputs: [spec], backend }) => {
     const r = x!.shape.length - 2;
-    const g = geometryOf(op, x!.shape, attrs.filterShape.slice(0, r), attrs);
+    const g = windowGeometry3D(op, x!.shape, attrs.filterShape.slice(0, r), attrs);
     const cout = attrs.filterShape[r + 1]!;
     const xv = backend.data(x!);
     const dyv = backend.data(dy!);
@@ -100,7 +101,7 @@ function backpropFilter(op: string): CpuKernel<ConvBackpropFilterAttrs> {
     const m = outPositions(g);
     const k = taps(g);
     if (m === 0 || k === 0 || cout === 0) return backend.output(dw, spec!);
-    if (isPointwise(g)) {
+    if (isPointwiseWindow(g)) {
       gemm(k, cout, m, xv, 0, true, dyv, 0, false, dw, 0);
       return backend.output(dw, spec!);
     }

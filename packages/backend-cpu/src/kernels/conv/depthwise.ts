@@ -9,16 +9,21 @@ import type {
   ConvAttrs,
   ConvBackpropFilterAttrs,
   ConvBackpropInputAttrs,
+  Window3D,
 } from '@tapegrad/ops-conv';
+import { windowGeometry3D } from '@tapegrad/ops-conv';
 import type { CpuKernel } from '../../backend.js';
-import type { Geo } from './geometry.js';
-import { geometryOf, validRange } from './geometry.js';
+import { validRange } from './geometry.js';
 
 /**
  * Visits every (output position, in-bounds tap) pair: `fn(xBase, wBase, yBase)` with the
  * offsets of x[n, zh, zw, 0], filter[kh, kw, 0, 0] and y[n, oh, ow, 0].
  */
-function forEachTap(g: Geo, cm: number, fn: (xb: number, wb: number, yb: number) => void): void {
+function forEachTap(
+  g: Window3D,
+  cm: number,
+  fn: (xb: number, wb: number, yb: number) => void,
+): void {
   const { n, ih, iw, c, oh, ow, fh, fw, sh, sw, dh, dw, pt, pl } = g;
   for (let b = 0; b < n; b++) {
     for (let y = 0; y < oh; y++) {
@@ -38,7 +43,7 @@ function forEachTap(g: Geo, cm: number, fn: (xb: number, wb: number, yb: number)
   }
 }
 
-function forward(xv: TypedArray, fv: TypedArray, out: TypedArray, g: Geo, m: number): void {
+function forward(xv: TypedArray, fv: TypedArray, out: TypedArray, g: Window3D, m: number): void {
   const c = g.c;
   forEachTap(g, c * m, (xb, wb, yb) => {
     if (m === 1) {
@@ -54,7 +59,7 @@ function forward(xv: TypedArray, fv: TypedArray, out: TypedArray, g: Geo, m: num
 }
 
 const depthwise: CpuKernel<ConvAttrs> = ({ inputs: [x, f], attrs, outputs: [spec], backend }) => {
-  const g = geometryOf('depthwiseConv2d', x!.shape, f!.shape.slice(0, 2), attrs);
+  const g = windowGeometry3D('depthwiseConv2d', x!.shape, f!.shape.slice(0, 2), attrs);
   const out = backend.alloc(spec!);
   forward(backend.data(x!), backend.data(f!), out, g, f!.shape[3]!);
   return backend.output(out, spec!);
@@ -66,7 +71,7 @@ const backpropInput: CpuKernel<ConvBackpropInputAttrs> = ({
   outputs: [spec],
   backend,
 }) => {
-  const g = geometryOf(
+  const g = windowGeometry3D(
     'depthwiseConv2DBackpropInput',
     attrs.inputShape,
     f!.shape.slice(0, 2),
@@ -94,7 +99,7 @@ const backpropFilter: CpuKernel<ConvBackpropFilterAttrs> = ({
   outputs: [spec],
   backend,
 }) => {
-  const g = geometryOf(
+  const g = windowGeometry3D(
     'depthwiseConv2DBackpropFilter',
     x!.shape,
     attrs.filterShape.slice(0, 2),

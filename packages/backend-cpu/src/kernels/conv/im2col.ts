@@ -5,10 +5,16 @@
  * column · filter[K × outChannels] is the convolution, already in NDHWC order.
  */
 import type { TypedArray } from '@tapegrad/core';
-import type { Geo } from './geometry.js';
+import type { Window3D } from '@tapegrad/ops-conv';
 
 /** Writes rows [row0, row0 + rows) of x's column matrix into `col` (zeros for padding). */
-export function im2col(x: TypedArray, g: Geo, row0: number, rows: number, col: TypedArray): void {
+export function im2col(
+  x: TypedArray,
+  g: Window3D,
+  row0: number,
+  rows: number,
+  col: TypedArray,
+): void {
   const { id, ih, iw, c, od, oh, ow, fd, fh, fw, sd, sh, sw, dd, dh, dw, pd, pt, pl } = g;
   const strideH = iw * c;
   const strideD = ih * strideH;
@@ -68,7 +74,13 @@ export function im2col(x: TypedArray, g: Geo, row0: number, rows: number, col: T
 }
 
 /** Adds rows [row0, row0 + rows) of a column matrix back into dx (the adjoint of im2col). */
-export function col2im(col: TypedArray, g: Geo, row0: number, rows: number, dx: TypedArray): void {
+export function col2im(
+  col: TypedArray,
+  g: Window3D,
+  row0: number,
+  rows: number,
+  dx: TypedArray,
+): void {
   const { id, ih, iw, c, od, oh, ow, fd, fh, fw, sd, sh, sw, dd, dh, dw, pd, pt, pl } = g;
   const strideH = iw * c;
   const strideD = ih * strideH;

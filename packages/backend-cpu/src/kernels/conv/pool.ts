@@ -8,20 +8,23 @@
  * the argmax) always agree.
  */
 import type { Shape, TypedArray } from '@tapegrad/core';
-import type { PoolAttrs, PoolGradAttrs } from '@tapegrad/ops-conv';
+import type { PoolAttrs, PoolGradAttrs, Window3D } from '@tapegrad/ops-conv';
+import { windowGeometry3D } from '@tapegrad/ops-conv';
 import type { CpuKernel } from '../../backend.js';
-import type { Geo } from './geometry.js';
-import { geometryOf, validRange } from './geometry.js';
+import { validRange } from './geometry.js';
 
-function poolGeometry(op: string, xShape: Shape, attrs: PoolAttrs): Geo {
-  return geometryOf(op, xShape, attrs.filterSize, attrs);
+function poolGeometry(op: string, xShape: Shape, attrs: PoolAttrs): Window3D {
+  return windowGeometry3D(op, xShape, attrs.filterSize, attrs);
 }
 
 /**
  * Visits every output position: `fn(yBase, taps)` where `taps` lists the x offsets
  * (of channel 0) of the window's real elements, `count` of them.
  */
-function forEachWindow(g: Geo, fn: (yb: number, taps: Int32Array, count: number) => void): void {
+function forEachWindow(
+  g: Window3D,
+  fn: (yb: number, taps: Int32Array, count: number) => void,
+): void {
   const { n, id, ih, iw, c, od, oh, ow, fd, fh, fw, sd, sh, sw, pd, pt, pl } = g;
   const taps = new Int32Array(fd * fh * fw);
   let yb = 0;
@@ -50,7 +53,7 @@ function forEachWindow(g: Geo, fn: (yb: number, taps: Int32Array, count: number)
 }
 
 /** Index into x of the (first) maximum of every window and channel; -1 for an empty window. */
-function argmax(xv: TypedArray, g: Geo, size: number): Int32Array {
+function argmax(xv: TypedArray, g: Window3D, size: number): Int32Array {
   const idx = new Int32Array(size).fill(-1);
   const c = g.c;
   const best = new Float64Array(c);
