@@ -72,6 +72,8 @@ export class Heap {
   /** Free blocks by start (→ size) and by end (→ start), to coalesce neighbours. */
   private readonly freeAt = new Map<number, number>();
   private readonly freeEndingAt = new Map<number, number>();
+  /** Emptied sets of `freeBySize`, reused: coalescing makes a new size at nearly every release. */
+  private readonly spareSets: Set<number>[] = [];
   private buffer: ArrayBufferLike | null = null;
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
@@ -142,7 +144,7 @@ export class Heap {
 
   private linkFree(ptr: number, size: number): void {
     let set = this.freeBySize.get(size);
-    if (!set) this.freeBySize.set(size, (set = new Set()));
+    if (!set) this.freeBySize.set(size, (set = this.spareSets.pop() ?? new Set()));
     set.add(ptr);
     this.freeAt.set(ptr, size);
     this.freeEndingAt.set(ptr + size, ptr);
@@ -152,7 +154,10 @@ export class Heap {
   private unlinkFree(ptr: number, size: number): void {
     const set = this.freeBySize.get(size)!;
     set.delete(ptr);
-    if (set.size === 0) this.freeBySize.delete(size);
+    if (set.size === 0) {
+      this.freeBySize.delete(size);
+      this.spareSets.push(set);
+    }
     this.freeAt.delete(ptr);
     this.freeEndingAt.delete(ptr + size);
     this.free -= size;
