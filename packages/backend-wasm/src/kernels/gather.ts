@@ -5,7 +5,8 @@
  * error (op, argument, value, valid range), so a failing op leaves nothing behind.
  */
 import type { DType, Shape, TensorInfo } from '@tapegrad/core';
-import { ArgumentError, bytesPerElement, fmtShape, sizeFromShape, stridesOf } from '@tapegrad/core';
+import { bytesPerElement, sizeFromShape, stridesOf } from '@tapegrad/core';
+import { gatherIndexError, ndIndexError, segmentIdError } from '@tapegrad/ops-math';
 import type { WasmBackend, WasmKernel } from '../backend.js';
 import { elementBits, fillTensor, planStrided, runStrided } from './layout.js';
 import { SLOT } from './slots.js';
@@ -40,14 +41,7 @@ function ndRows(
   backend.heap.i32.set([...shape.slice(0, K), ...stridesOf(shape.slice(0, K))], dims / 4);
   const rows = backend.workspace(SLOT.gatherRows, 4 * Math.max(count, 1));
   const bad = backend.kernels.ndRows(backend.ptr(indices), count, K, dims, rows);
-  if (bad >= 0) {
-    const p = Math.floor(bad / K);
-    const k = bad % K;
-    throw new ArgumentError(
-      `${op}: index row ${p} has ${indexAt(backend, indices, bad)} at position ${k}, out of range for dimension ${k} of ${fmtShape(shape)} ` +
-        `(valid: 0..${shape[k]! - 1}); indices shape ${fmtShape(indices.shape)}`,
-    );
-  }
+  if (bad >= 0) throw ndIndexError(op, bad, indexAt(backend, indices, bad), shape, indices.shape);
   return { rows, count, sliceSize: sizeFromShape(shape.slice(K)) };
 }
 
@@ -61,12 +55,8 @@ const Gather: WasmKernel<{ axis: number; batchDims: number }> = ({
   const xs = x!.shape;
   const N = xs[axis]!;
   const bad = firstOutOfRange(backend, indices!, N);
-  if (bad >= 0) {
-    throw new ArgumentError(
-      `gather: indices[${bad}] (flat) is ${indexAt(backend, indices!, bad)}, out of range for dimension ${axis} of x ${fmtShape(xs)} ` +
-        `(valid: 0..${N - 1}); indices shape ${fmtShape(indices!.shape)}`,
-    );
-  }
+  if (bad >= 0)
+    throw gatherIndexError(bad, indexAt(backend, indices!, bad), axis, xs, indices!.shape);
   const out = backend.output(spec!);
   if (sizeFromShape(spec!.shape) === 0) return out;
   const B = sizeFromShape(xs.slice(0, batchDims));
@@ -167,10 +157,8 @@ const UnsortedSegmentSum: WasmKernel<{ numSegments: number }> = ({
 }) => {
   const bad = firstOutOfRange(backend, segmentIds!, numSegments);
   if (bad >= 0) {
-    throw new ArgumentError(
-      `unsortedSegmentSum: segmentIds[${bad}] (flat) is ${indexAt(backend, segmentIds!, bad)}, out of range for numSegments ${numSegments} ` +
-        `(valid: 0..${numSegments - 1}); segmentIds shape ${fmtShape(segmentIds!.shape)}, x shape ${fmtShape(x!.shape)}`,
-    );
+    const id = indexAt(backend, segmentIds!, bad);
+    throw segmentIdError(bad, id, numSegments, segmentIds!.shape, x!.shape);
   }
   const out = backend.output(spec!, true);
   const S = sizeFromShape(segmentIds!.shape);

@@ -1,5 +1,11 @@
 import type { Kernel, TensorInfo, TypedArray } from '@tapegrad/core';
-import { ArgumentError, fmtShape, sizeFromShape } from '@tapegrad/core';
+import { sizeFromShape } from '@tapegrad/core';
+import {
+  firstIndexOutOfRange,
+  gatherIndexError,
+  ndIndexError,
+  segmentIdError,
+} from '@tapegrad/ops-math';
 import type { GpuData, WebGPUBackend } from '../backend.js';
 import { bits, program, strides, wgslType } from '../wgsl.js';
 
@@ -185,17 +191,8 @@ const Gather: WK<{ axis: number; batchDims: number }> = ({
   const xs = x!.shape;
   const N = xs[axis]!;
   const idx = indexValues(backend, indices!);
-  if (idx) {
-    for (let k = 0; k < idx.length; k++) {
-      const i = idx[k]!;
-      if (i < 0 || i >= N) {
-        throw new ArgumentError(
-          `gather: indices[${k}] (flat) is ${i}, out of range for dimension ${axis} of x ${fmtShape(xs)} ` +
-            `(valid: 0..${N - 1}); indices shape ${fmtShape(indices!.shape)}`,
-        );
-      }
-    }
-  }
+  const bad = idx ? firstIndexOutOfRange(idx, N) : -1;
+  if (bad >= 0) throw gatherIndexError(bad, idx![bad]!, axis, xs, indices!.shape);
   const B = sizeFromShape(xs.slice(0, batchDims));
   const M = sizeFromShape(xs.slice(batchDims, axis));
   const I = sizeFromShape(xs.slice(axis + 1));
@@ -238,12 +235,7 @@ function ndLayout(
     for (let p = 0; p < P; p++) {
       for (let k = 0; k < K; k++) {
         const i = idx[p * K + k]!;
-        if (i < 0 || i >= shape[k]!) {
-          throw new ArgumentError(
-            `${op}: index row ${p} has ${i} at position ${k}, out of range for dimension ${k} of ${fmtShape(shape)} ` +
-              `(valid: 0..${shape[k]! - 1}); indices shape ${fmtShape(indices.shape)}`,
-          );
-        }
+        if (i < 0 || i >= shape[k]!) throw ndIndexError(op, p * K + k, i, shape, indices.shape);
       }
     }
   }
@@ -356,17 +348,8 @@ const UnsortedSegmentSum: WK<{ numSegments: number }> = ({
   backend,
 }) => {
   const ids = indexValues(backend, segmentIds!);
-  if (ids) {
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k]!;
-      if (id < 0 || id >= numSegments) {
-        throw new ArgumentError(
-          `unsortedSegmentSum: segmentIds[${k}] (flat) is ${id}, out of range for numSegments ${numSegments} ` +
-            `(valid: 0..${numSegments - 1}); segmentIds shape ${fmtShape(segmentIds!.shape)}, x shape ${fmtShape(x!.shape)}`,
-        );
-      }
-    }
-  }
+  const bad = ids ? firstIndexOutOfRange(ids, numSegments) : -1;
+  if (bad >= 0) throw segmentIdError(bad, ids![bad]!, numSegments, segmentIds!.shape, x!.shape);
   const S = sizeFromShape(segmentIds!.shape);
   const I = S === 0 ? 0 : sizeFromShape(x!.shape) / S;
   const out = backend.alloc(o!);

@@ -1,4 +1,5 @@
-import { ArgumentError, fmtShape, sizeFromShape } from '@tapegrad/core';
+import { sizeFromShape } from '@tapegrad/core';
+import { firstIndexOutOfRange, gatherIndexError, segmentIdError } from '@tapegrad/ops-math';
 import type { CpuKernel } from '../../backend.js';
 
 /**
@@ -14,15 +15,8 @@ const Gather: CpuKernel<{ axis: number; batchDims: number }> = ({
   const xs = x!.shape;
   const idx = backend.data(indices!);
   const N = xs[axis]!;
-  for (let k = 0; k < idx.length; k++) {
-    const i = idx[k]!;
-    if (i < 0 || i >= N) {
-      throw new ArgumentError(
-        `gather: indices[${k}] (flat) is ${i}, out of range for dimension ${axis} of x ${fmtShape(xs)} ` +
-          `(valid: 0..${N - 1}); indices shape ${fmtShape(indices!.shape)}`,
-      );
-    }
-  }
+  const bad = firstIndexOutOfRange(idx, N);
+  if (bad >= 0) throw gatherIndexError(bad, idx[bad]!, axis, xs, indices!.shape);
   const src = backend.data(x!);
   const out = backend.alloc(spec!);
   const B = sizeFromShape(xs.slice(0, batchDims));
@@ -50,15 +44,8 @@ const UnsortedSegmentSum: CpuKernel<{ numSegments: number }> = ({
   backend,
 }) => {
   const ids = backend.data(segmentIds!);
-  for (let k = 0; k < ids.length; k++) {
-    const id = ids[k]!;
-    if (id < 0 || id >= numSegments) {
-      throw new ArgumentError(
-        `unsortedSegmentSum: segmentIds[${k}] (flat) is ${id}, out of range for numSegments ${numSegments} ` +
-          `(valid: 0..${numSegments - 1}); segmentIds shape ${fmtShape(segmentIds!.shape)}, x shape ${fmtShape(x!.shape)}`,
-      );
-    }
-  }
+  const bad = firstIndexOutOfRange(ids, numSegments);
+  if (bad >= 0) throw segmentIdError(bad, ids[bad]!, numSegments, segmentIds!.shape, x!.shape);
   const src = backend.data(x!);
   const out = backend.alloc(spec!);
   const I = ids.length === 0 ? 0 : src.length / ids.length;

@@ -1,5 +1,6 @@
 import type { Shape, TensorInfo, TypedArray } from '@tapegrad/core';
-import { ArgumentError, fmtShape, sizeFromShape, stridesOf } from '@tapegrad/core';
+import { sizeFromShape, stridesOf } from '@tapegrad/core';
+import { ndIndexError } from '@tapegrad/ops-math';
 import type { CpuKernel } from '../../backend.js';
 
 /**
@@ -21,12 +22,7 @@ function sliceOffsets(
     let off = 0;
     for (let k = 0; k < K; k++) {
       const i = idx[p * K + k]!;
-      if (i < 0 || i >= shape[k]!) {
-        throw new ArgumentError(
-          `${op}: index row ${p} has ${i} at position ${k}, out of range for dimension ${k} of ${fmtShape(shape)} ` +
-            `(valid: 0..${shape[k]! - 1}); indices shape ${fmtShape(indices.shape)}`,
-        );
-      }
+      if (i < 0 || i >= shape[k]!) throw ndIndexError(op, p * K + k, i, shape, indices.shape);
       off += i * strides[k]!;
     }
     offsets[p] = off;

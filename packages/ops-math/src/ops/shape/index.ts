@@ -4,6 +4,12 @@ import { clone } from './clone.js';
 import { ConcatOp, concat, concatMethod } from './concat.js';
 import { expandDims } from './expand-dims.js';
 import { GatherOp, gather } from './gather.js';
+import {
+  firstIndexOutOfRange,
+  gatherIndexError,
+  ndIndexError,
+  segmentIdError,
+} from './index-errors.js';
 import { OneHotOp, oneHot } from './one-hot.js';
 import { PadOp, pad } from './pad.js';
 import { ReshapeOp, reshape } from './reshape.js';
@@ -30,13 +36,17 @@ export {
   clone,
   concat,
   expandDims,
+  firstIndexOutOfRange,
   gather,
+  gatherIndexError,
   gatherND,
+  ndIndexError,
   oneHot,
   pad,
   reshape,
   reverse,
   scatterND,
+  segmentIdError,
   slice,
   split,
   squeeze,
