@@ -1,4 +1,5 @@
 import type { Kernel, Shape, TypedArray } from '@tapegrad/core';
+import { matMulDims } from '@tapegrad/ops-math';
 import type { CpuBackend } from '../backend.js';
 import { forEachBroadcast } from './broadcast.js';
 import { gemm } from './gemm.js';
@@ -26,9 +27,7 @@ const batchMatMul: Kernel<BatchMatMulAttrs, CpuBackend> = ({
   const bShape = b!.shape;
   const ra = aShape.length;
   const rb = bShape.length;
-  const m = tA ? aShape[ra - 1]! : aShape[ra - 2]!;
-  const k = tA ? aShape[ra - 2]! : aShape[ra - 1]!;
-  const n = tB ? bShape[rb - 2]! : bShape[rb - 1]!;
+  const { m, kA: k, n } = matMulDims(aShape, bShape, tA, tB);
   const av: TypedArray = backend.data(a!);
   const bv: TypedArray = backend.data(b!);
   const out = backend.alloc(spec!);

@@ -1,5 +1,6 @@
 import type { Kernel } from '@tapegrad/core';
 import { sizeFromShape } from '@tapegrad/core';
+import { matMulDims } from '@tapegrad/ops-math';
 import { cpuKernels } from '@tapegrad/backend-cpu';
 import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
 import { forEachBroadcast } from '@tapegrad/backend-cpu';
@@ -158,9 +159,7 @@ const batchMatMulF32: WasmKernel<BatchMatMulAttrs> = ({
   const bShape = b!.shape;
   const ra = aShape.length;
   const rb = bShape.length;
-  const m = tA ? aShape[ra - 1]! : aShape[ra - 2]!;
-  const k = tA ? aShape[ra - 2]! : aShape[ra - 1]!;
-  const n = tB ? bShape[rb - 2]! : bShape[rb - 1]!;
+  const { m, kA: k, n } = matMulDims(aShape, bShape, tA, tB);
   const out = backend.output(spec!);
   const outShape = spec!.shape;
   const batchOut = outShape.slice(0, outShape.length - 2);

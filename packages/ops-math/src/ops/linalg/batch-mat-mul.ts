@@ -8,6 +8,31 @@ export interface MatMulAttrs {
   transposeB: boolean;
 }
 
+/**
+ * The matrix dimensions of op(A)·op(B) for operands of shapes `aShape` and `bShape` (the
+ * last two axes): op(A) is m×kA, op(B) is kB×n (kA = kB for a valid product).
+ *
+ * @example
+ * ```ts
+ * console.log(matMulDims([5, 2, 3], [4, 3], false, true)); // { m: 2, kA: 3, kB: 3, n: 4 }
+ * ```
+ */
+export function matMulDims(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): { m: number; kA: number; kB: number; n: number } {
+  const ra = aShape.length;
+  const rb = bShape.length;
+  return {
+    m: transposeA ? aShape[ra - 1]! : aShape[ra - 2]!,
+    kA: transposeA ? aShape[ra - 2]! : aShape[ra - 1]!,
+    kB: transposeB ? bShape[rb - 1]! : bShape[rb - 2]!,
+    n: transposeB ? bShape[rb - 2]! : bShape[rb - 1]!,
+  };
+}
+
 const mm = (a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor =>
   run(a.engine, 'BatchMatMul', [a, b], { transposeA, transposeB });
 
@@ -40,10 +65,7 @@ export const BatchMatMulOp: OpDef<MatMulAttrs> = {
     }
     const ra = as.length;
     const rb = bs.length;
-    const m = transposeA ? as[ra - 1]! : as[ra - 2]!;
-    const ka = transposeA ? as[ra - 2]! : as[ra - 1]!;
-    const kb = transposeB ? bs[rb - 1]! : bs[rb - 2]!;
-    const n = transposeB ? bs[rb - 2]! : bs[rb - 1]!;
+    const { m, kA: ka, kB: kb, n } = matMulDims(as, bs, transposeA, transposeB);
     if (ka !== kb) {
       throw new ShapeError(
         `matMul: inner dimensions must match: a ${fmtShape(as)} (transposeA=${Boolean(transposeA)}) has ${ka} ` +

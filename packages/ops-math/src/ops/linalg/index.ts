@@ -1,9 +1,9 @@
 import type { OpDef } from '@tapegrad/core';
-import { BatchMatMulOp, matMul } from './batch-mat-mul.js';
+import { BatchMatMulOp, matMul, matMulDims } from './batch-mat-mul.js';
 import { dot } from './dot.js';
 import { outerProduct } from './outer-product.js';
 
-export { dot, matMul, outerProduct };
+export { dot, matMul, matMulDims, outerProduct };
 export type { MatMulAttrs } from './batch-mat-mul.js';
 
 /** BatchMatMul is the primitive; dot and outerProduct are compositions of it. */
