@@ -35,18 +35,15 @@ const MAX_QUEUED = 512;
 /** How long a blocking read waits for the GPU before giving up (SwiftShader is slow). */
 const READ_TIMEOUT_MS = 300_000;
 
-/** Browser (or any in-thread device): the executor runs here; reads are async only. */
-export class InThreadChannel implements Channel {
-  readonly canReadSync = false;
+/**
+ * Command batching shared by both channels: commands queue until a flush (a microtask after
+ * the first one, or `MAX_QUEUED` of them), which hands the batch to `submit`.
+ */
+abstract class BatchingChannel {
   private queue: Command[] = [];
   private scheduled = false;
   private nextId = 1;
   flushes = 0;
-
-  constructor(
-    private readonly executor: Executor,
-    readonly adapterInfo: AdapterSummary,
-  ) {}
 
   newId(): number {
     return this.nextId++;
@@ -64,9 +61,32 @@ export class InThreadChannel implements Channel {
   flush(): void {
     this.scheduled = false;
     if (this.queue.length === 0) return;
+    this.check();
     const batch = this.queue;
     this.queue = [];
     this.flushes++;
+    this.submit(batch);
+  }
+
+  /** Throws when the device can no longer take commands (the queue is then kept). */
+  protected check(): void {}
+
+  /** Hands one batch of commands to the executor. */
+  protected abstract submit(batch: Command[]): void;
+}
+
+/** Browser (or any in-thread device): the executor runs here; reads are async only. */
+export class InThreadChannel extends BatchingChannel implements Channel {
+  readonly canReadSync = false;
+
+  constructor(
+    private readonly executor: Executor,
+    readonly adapterInfo: AdapterSummary,
+  ) {
+    super();
+  }
+
+  protected submit(batch: Command[]): void {
     this.executor.run(batch);
   }
 
@@ -126,13 +146,9 @@ interface NodeApis {
  * `dataSync()` works), `read` polls it on timers (so `await data()` leaves the event loop
  * running). Responses come in request order, so both kinds can be pending at once.
  */
-export class ProcessChannel implements Channel {
+export class ProcessChannel extends BatchingChannel implements Channel {
   readonly canReadSync = true;
-  private queue: Command[] = [];
-  private scheduled = false;
   private dead: string | null = null;
-  private nextId = 1;
-  flushes = 0;
   private inbox: Buffer = Buffer.alloc(0);
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
   /** Requests sent and responses received that expect a response (tickets). */
@@ -151,7 +167,9 @@ export class ProcessChannel implements Channel {
     private readonly res: number,
     private readonly child: { exitCode: number | null; signalCode: string | null; pid?: number },
     readonly adapterInfo: AdapterSummary,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Starts the process and the device; rejects with the reason when there is no adapter. */
   static async create(moduleUrl: string, flags: readonly string[]): Promise<ProcessChannel> {
@@ -213,26 +231,7 @@ export class ProcessChannel implements Channel {
     return new ProcessChannel(node, req, res, child, hello.header.info as AdapterSummary);
   }
 
-  newId(): number {
-    return this.nextId++;
-  }
-
-  send(command: Command): void {
-    this.queue.push(command);
-    if (this.queue.length >= MAX_QUEUED) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      queueMicrotask(() => this.flush());
-    }
-  }
-
-  flush(): void {
-    this.scheduled = false;
-    if (this.queue.length === 0) return;
-    this.check();
-    const batch = this.queue;
-    this.queue = [];
-    this.flushes++;
+  protected submit(batch: Command[]): void {
     const chunks: Uint8Array[] = [];
     let offset = 0;
     const commands = batch.map((c) => {
@@ -253,7 +252,7 @@ export class ProcessChannel implements Channel {
     this.writeFrame({ type: 'run', commands }, chunks, offset);
   }
 
-  private check(): void {
+  protected override check(): void {
     if (this.dead) throw new BackendError(`webgpu: ${this.dead}`);
   }
 
