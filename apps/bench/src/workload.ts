@@ -13,6 +13,21 @@ export interface Runner {
   dispose(): void;
 }
 
+/**
+ * The runner of a training workload: `run` takes one step; `check` takes two and returns the
+ * second step's loss, so the comparison covers the gradients and the first update.
+ */
+export function trainingRunner(step: () => number, dispose: () => void): Runner {
+  return {
+    run: () => void step(),
+    check: () => {
+      step();
+      return step();
+    },
+    dispose,
+  };
+}
+
 /** The JavaScript libraries; each runs on one or more backends (see `src/backends.ts`). */
 export type Library = 'tapegrad' | 'tfjs' | 'jax';
 

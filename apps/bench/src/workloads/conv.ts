@@ -34,6 +34,7 @@ import {
 import { jaxSoftmaxCrossEntropy } from './mlp.js';
 import { add, conv2d, losses, matMul, maxPool, relu, reshape, train } from 'tapegrad';
 import type { Workload } from '../workload.js';
+import { trainingRunner } from '../workload.js';
 
 // conv2d workloads
 const N = 32;
@@ -279,17 +280,10 @@ function cnnWorkload(): Workload {
         };
         const step = (): number =>
           tg.tidy(() => optimizer.minimize(loss, true, vars)!.dataSync()[0]!);
-        return {
-          run: () => void step(),
-          check: () => {
-            step();
-            return step();
-          },
-          dispose: () => {
-            optimizer.dispose();
-            tg.dispose([X, Y, ...vars]);
-          },
-        };
+        return trainingRunner(step, () => {
+          optimizer.dispose();
+          tg.dispose([X, Y, ...vars]);
+        });
       },
       tfjs: () => {
         const X = tfTensor(x, xShape) as tf.Tensor4D;
@@ -318,17 +312,10 @@ function cnnWorkload(): Workload {
         };
         const step = (): number =>
           tf.tidy(() => optimizer.minimize(loss, true, vars)!.dataSync()[0]!);
-        return {
-          run: () => void step(),
-          check: () => {
-            step();
-            return step();
-          },
-          dispose: () => {
-            optimizer.dispose();
-            tf.dispose([X, Y, ...vars]);
-          },
-        };
+        return trainingRunner(step, () => {
+          optimizer.dispose();
+          tf.dispose([X, Y, ...vars]);
+        });
       },
       jax: (jit) => {
         const X = jxArray(permute(x, xShape, [0, 3, 1, 2]), nchw(xShape));
@@ -380,17 +367,10 @@ function cnnWorkload(): Workload {
           vars = next;
           return jxData(value)[0]!;
         };
-        return {
-          run: () => void once(),
-          check: () => {
-            once();
-            return once();
-          },
-          dispose: () => {
-            dispose();
-            jax.tree.dispose([X, Y, vars]);
-          },
-        };
+        return trainingRunner(once, () => {
+          dispose();
+          jax.tree.dispose([X, Y, vars]);
+        });
       },
     },
   };

@@ -12,6 +12,7 @@ import { oneHotArray, randomArray } from '../harness.js';
 import { jax, jxArray, jxData, np, tf, tfTensor, tg, tgTensor } from '../libs.js';
 import { add, losses, matMul, relu, train } from 'tapegrad';
 import type { Workload } from '../workload.js';
+import { trainingRunner } from '../workload.js';
 
 const BATCH = 128;
 const SIZES = [784, 256, 128, 10];
@@ -152,17 +153,10 @@ export function mlpWorkloads(): Workload[] {
           };
           const step = (): number =>
             tg.tidy(() => optimizer.minimize(loss, true, params)!.dataSync()[0]!);
-          return {
-            run: () => void step(),
-            check: () => {
-              step();
-              return step();
-            },
-            dispose: () => {
-              optimizer.dispose();
-              tg.dispose([X, Y, ...params]);
-            },
-          };
+          return trainingRunner(step, () => {
+            optimizer.dispose();
+            tg.dispose([X, Y, ...params]);
+          });
         },
         tfjs: () => {
           const X = tfTensor(x, [BATCH, SIZES[0]!]);
@@ -184,17 +178,10 @@ export function mlpWorkloads(): Workload[] {
           };
           const step = (): number =>
             tf.tidy(() => optimizer.minimize(loss, true, [...ws, ...bs])!.dataSync()[0]!);
-          return {
-            run: () => void step(),
-            check: () => {
-              step();
-              return step();
-            },
-            dispose: () => {
-              optimizer.dispose();
-              tf.dispose([X, Y, ...ws, ...bs]);
-            },
-          };
+          return trainingRunner(step, () => {
+            optimizer.dispose();
+            tf.dispose([X, Y, ...ws, ...bs]);
+          });
         },
         jax: (jit) => {
           const X = jxArray(x, [BATCH, SIZES[0]!]);
@@ -222,17 +209,10 @@ export function mlpWorkloads(): Workload[] {
             [p, m, v] = [p2, m2, v2];
             return jxData(loss)[0]!;
           };
-          return {
-            run: () => void once(),
-            check: () => {
-              once();
-              return once();
-            },
-            dispose: () => {
-              dispose();
-              jax.tree.dispose([X, Y, p, m, v]);
-            },
-          };
+          return trainingRunner(once, () => {
+            dispose();
+            jax.tree.dispose([X, Y, p, m, v]);
+          });
         },
       },
     },
