@@ -10,8 +10,9 @@
  * A request takes, in this order: a free block of exactly its class (so a training loop
  * that allocates the same shapes every step reaches a fixed point and stays there), the
  * front of the smallest larger free block (the rest stays free), or fresh space at `top`.
- * A freed block coalesces with free neighbours, and free space that reaches `top` returns
- * to it, so workloads whose shapes keep changing reuse the memory instead of growing it.
+ * Freed blocks coalesce with free neighbours, and free space that reaches `top` returns
+ * to it, so workloads whose shapes keep changing reuse the memory instead of growing it;
+ * coalescing is lazy (one pass at the first miss after frees), so a free is a push.
  *
  * Worker threads share this memory: the allocator runs on the main thread only and hands
  * each worker its own workspace; kernels take pointers and keep no state.
@@ -67,13 +68,12 @@ export class Heap {
   private live = 0;
   private blocks = 0;
   private free = 0;
-  /** Free blocks by size: the pointers of each size, oldest first. */
-  private readonly freeBySize = new Map<number, Set<number>>();
-  /** Free blocks by start (→ size) and by end (→ start), to coalesce neighbours. */
-  private readonly freeAt = new Map<number, number>();
-  private readonly freeEndingAt = new Map<number, number>();
-  /** Emptied sets of `freeBySize`, reused: coalescing makes a new size at nearly every release. */
-  private readonly spareSets: Set<number>[] = [];
+  /** Free blocks by size class: a stack of pointers each (the most recently freed on top). */
+  private readonly freeBySize = new Map<number, number[]>();
+  /** Emptied stacks of `freeBySize`, reused. */
+  private readonly spareStacks: number[][] = [];
+  /** Blocks were freed since the last coalescing pass. */
+  private uncoalesced = false;
   private buffer: ArrayBufferLike | null = null;
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
@@ -87,15 +87,22 @@ export class Heap {
     this.top = Math.ceil(heapBase / ALIGN) * ALIGN;
   }
 
-  /** A block of at least `bytes` bytes; returns its offset. The memory may grow (views are refreshed lazily). */
+  /**
+   * A block of at least `bytes` bytes; returns its offset. The memory may grow (views are
+   * refreshed lazily). Order: a free block of exactly the class; after coalescing what was
+   * freed since the last miss, that again; the front of the smallest larger free block;
+   * fresh space at `top`.
+   */
   alloc(bytes: number): { ptr: number; size: number } {
     const size = sizeClass(bytes);
-    let ptr = this.takeFree(size);
+    let ptr = this.popFree(size);
+    if (ptr === undefined && this.uncoalesced) {
+      this.coalesce();
+      ptr = this.popFree(size);
+    }
+    ptr ??= this.splitLarger(size);
     if (ptr === undefined) {
-      // Free space just below top extends into fresh space.
-      const last = this.freeEndingAt.get(this.top);
-      if (last !== undefined) this.unlinkFree(last, this.top - last);
-      ptr = last ?? this.top;
+      ptr = this.top;
       this.ensure(ptr + size);
       this.top = ptr + size;
     }
@@ -104,63 +111,78 @@ export class Heap {
     return { ptr, size };
   }
 
-  /** Returns a block: it coalesces with free neighbours, and with `top` when it ends there. */
+  /**
+   * Returns a block to the free stack of its class. Coalescing with free neighbours (and
+   * with `top`) waits for the next allocation miss: a training loop, which frees and
+   * reallocates the same classes every step, never pays for it.
+   */
   release(ptr: number, size: number): void {
     this.live -= size;
     this.blocks--;
-    const before = this.freeEndingAt.get(ptr);
-    if (before !== undefined) {
-      this.unlinkFree(before, ptr - before);
-      size += ptr - before;
-      ptr = before;
-    }
-    const after = this.freeAt.get(ptr + size);
-    if (after !== undefined) {
-      this.unlinkFree(ptr + size, after);
-      size += after;
-    }
-    if (ptr + size === this.top) this.top = ptr;
-    else this.linkFree(ptr, size);
+    this.pushFree(ptr, size);
+    this.uncoalesced = true;
   }
 
-  /** A free block of exactly `size`, else the front of the smallest larger one. */
-  private takeFree(size: number): number | undefined {
-    const exact = this.freeBySize.get(size);
-    if (exact) {
-      const ptr = exact.values().next().value!;
-      this.unlinkFree(ptr, size);
-      return ptr;
+  /** Merges adjacent free blocks, and returns free space that reaches `top` to it. */
+  private coalesce(): void {
+    const starts: number[] = [];
+    const sizeAt = new Map<number, number>();
+    for (const [size, stack] of this.freeBySize) {
+      for (const ptr of stack) {
+        starts.push(ptr);
+        sizeAt.set(ptr, size);
+      }
+      stack.length = 0;
+      this.spareStacks.push(stack);
     }
+    this.freeBySize.clear();
+    this.free = 0;
+    this.uncoalesced = false;
+    starts.sort((a, b) => a - b);
+    const merged: [number, number][] = [];
+    for (const ptr of starts) {
+      const size = sizeAt.get(ptr)!;
+      const last = merged[merged.length - 1];
+      if (last && last[0] + last[1] === ptr) last[1] += size;
+      else merged.push([ptr, size]);
+    }
+    const highest = merged[merged.length - 1];
+    if (highest && highest[0] + highest[1] === this.top) {
+      this.top = highest[0];
+      merged.pop();
+    }
+    for (const [ptr, size] of merged) this.pushFree(ptr, size);
+  }
+
+  /** The front of the smallest free block larger than `size`; the rest stays free. */
+  private splitLarger(size: number): number | undefined {
     let best = Infinity;
     for (const candidate of this.freeBySize.keys()) {
       if (candidate > size && candidate < best) best = candidate;
     }
     if (best === Infinity) return undefined;
-    const ptr = this.freeBySize.get(best)!.values().next().value!;
-    this.unlinkFree(ptr, best);
-    this.linkFree(ptr + size, best - size);
+    const ptr = this.popFree(best)!;
+    this.pushFree(ptr + size, best - size);
     return ptr;
   }
 
-  private linkFree(ptr: number, size: number): void {
-    let set = this.freeBySize.get(size);
-    if (!set) this.freeBySize.set(size, (set = this.spareSets.pop() ?? new Set()));
-    set.add(ptr);
-    this.freeAt.set(ptr, size);
-    this.freeEndingAt.set(ptr + size, ptr);
+  private pushFree(ptr: number, size: number): void {
+    let stack = this.freeBySize.get(size);
+    if (!stack) this.freeBySize.set(size, (stack = this.spareStacks.pop() ?? []));
+    stack.push(ptr);
     this.free += size;
   }
 
-  private unlinkFree(ptr: number, size: number): void {
-    const set = this.freeBySize.get(size)!;
-    set.delete(ptr);
-    if (set.size === 0) {
+  private popFree(size: number): number | undefined {
+    const stack = this.freeBySize.get(size);
+    if (!stack) return undefined;
+    const ptr = stack.pop()!;
+    if (stack.length === 0) {
       this.freeBySize.delete(size);
-      this.spareSets.push(set);
+      this.spareStacks.push(stack);
     }
-    this.freeAt.delete(ptr);
-    this.freeEndingAt.delete(ptr + size);
     this.free -= size;
+    return ptr;
   }
 
   private ensure(end: number): void {
@@ -176,7 +198,9 @@ export class Heap {
     }
   }
 
+  /** The heap's state, after coalescing what was freed since the last pass (so it reports settled numbers). */
   stats(): HeapStats {
+    if (this.uncoalesced) this.coalesce();
     return {
       heapBytes: this.memory.buffer.byteLength,
       liveBytes: this.live,
