@@ -91,8 +91,8 @@ export function sharedMemorySupported(): boolean {
 }
 
 /**
- * Stops the workers of a backend that was garbage-collected without `dispose()` (the engine
- * has no way to dispose its backends): idle workers would otherwise live until exit.
+ * Stops the workers of a backend that was garbage-collected without `dispose()` (which
+ * `engine.removeBackend('wasm')` calls): idle workers would otherwise live until exit.
  */
 const orphanedPools = new FinalizationRegistry<ThreadPool>((pool) => pool.dispose());
 

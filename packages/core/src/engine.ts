@@ -280,6 +280,33 @@ export class Engine {
     return this.initBackendSync(name);
   }
 
+  /**
+   * Unregisters a backend and disposes its instance (its workers, GPU device and memory go
+   * with it), with its kernels. Throws while tensors still hold data on it; dispose them, or
+   * copy what must survive to another backend, first.
+   */
+  removeBackend(name: string): void {
+    const entry = this.backends.get(name);
+    if (!entry) throw this.unknownBackend(name);
+    const held = entry.instance?.memory().numBuffers ?? 0;
+    if (held > 0) {
+      throw new ArgumentError(
+        `removeBackend: backend '${name}' still holds ${held} buffer(s) of live tensors; dispose them first`,
+      );
+    }
+    entry.instance?.dispose?.();
+    // A backend still initializing is disposed as soon as it exists.
+    if (!entry.instance)
+      void entry.pending?.then(
+        (b) => b.dispose?.(),
+        () => undefined,
+      );
+    this.backends.delete(name);
+    this.kernels.delete(name);
+    this.plugins.delete(`backend:${name}`);
+    if (this.activeName === name) this.activeName = null;
+  }
+
   private backendsByPriority(): string[] {
     return [...this.backends.values()]
       .sort((a, b) => b.plugin.priority - a.plugin.priority)
@@ -321,6 +348,8 @@ export class Engine {
       entry.pending = null;
       throw new BackendError(`backend '${name}' failed to initialize: ${(e as Error).message}`);
     }
+    if (this.backends.get(name) !== entry)
+      throw new BackendError(`backend '${name}' was removed while it was initializing`);
     return entry.instance;
   }
 

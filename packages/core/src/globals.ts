@@ -393,6 +393,26 @@ export function getBackend(): string {
 }
 
 /**
+ * Unregisters a backend of the default engine and disposes it (stops its worker threads,
+ * releases its GPU device and memory). Throws while tensors still hold data on it.
+ *
+ * @example
+ * ```ts
+ * import { CpuBackend } from '@tapegrad/backend-cpu';
+ * registerBackend('scratch', () => new CpuBackend(), 0);
+ * await setBackend('scratch');
+ * const t = tensor([1, 2]); // its data lives on 'scratch'
+ * t.dispose();
+ * await setBackend('cpu');
+ * removeBackend('scratch'); // no tensor holds data there any more
+ * console.log(getBackend()); // 'cpu'
+ * ```
+ */
+export function removeBackend(name: string): void {
+  getDefaultEngine().removeBackend(name);
+}
+
+/**
  * Resolves when the active (or best available) backend of the default engine is initialized.
  *
  * @example

@@ -6,6 +6,7 @@ import {
   KernelNotFoundError,
   createEngine,
   createTensor,
+  type Backend,
   type Tensor,
 } from '../src/index.js';
 import { add, exp, mul, refBackend, refEngine, refOps, vals } from './fixtures.js';
@@ -100,6 +101,44 @@ describe('kernel dispatch and fallback', () => {
     await e.setBackend('b');
     expect(vals(mul(x, x))).toEqual([4]);
     expect(e.memory().backends['a']!.numBuffers).toBe(0);
+  });
+});
+
+describe('removeBackend', () => {
+  it('disposes the instance and its kernels once no tensor holds data there', async () => {
+    const plugin = refBackend('b', 2);
+    const e = createEngine({ ops: [refOps], backends: [refBackend('a', 1), plugin] });
+    await e.setBackend('b');
+    const b = e.findBackend('b');
+    let disposed = 0;
+    b.dispose = () => void disposed++;
+    const x = createTensor(e, [3]);
+    expect(() => e.removeBackend('b')).toThrow(
+      "removeBackend: backend 'b' still holds 1 buffer(s) of live tensors; dispose them first",
+    );
+    const square = mul(x, x);
+    expect(vals(square)).toEqual([9]); // the failed call changed nothing
+    e.dispose([x, square]);
+    e.removeBackend('b');
+    expect(disposed).toBe(1);
+    expect(e.backendsWithKernel('Mul')).toEqual(['a']);
+    expect(e.getBackend()).toBe('a'); // the active one was removed: the best remaining
+    expect(() => e.removeBackend('b')).toThrow("backend 'b' is not registered (registered: a)");
+    e.use(plugin); // the name is free again
+    expect(e.backendsWithKernel('Mul')).toEqual(['a', 'b']);
+  });
+
+  it('disposes a backend that was still initializing once it exists', async () => {
+    let disposed = 0;
+    const e = createEngine({ ops: [refOps], backends: [refBackend('a', 1)] });
+    let resolve!: (b: Backend) => void;
+    e.registerBackend('slow', () => new Promise<Backend>((r) => (resolve = r)), 0);
+    const starting = e.setBackend('slow');
+    e.removeBackend('slow');
+    resolve({ ...e.findBackend('a'), name: 'slow', dispose: () => void disposed++ });
+    await expect(starting).rejects.toThrow("backend 'slow' was removed while it was initializing");
+    expect(disposed).toBe(1);
+    expect(e.getBackend()).toBe('a');
   });
 });
 
