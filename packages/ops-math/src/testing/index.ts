@@ -11,6 +11,7 @@ import { coverageSuite } from './coverage.js';
 import { elementwiseSuite } from './elementwise.js';
 import { linalgSuite } from './linalg.js';
 import { nnSuite } from './nn.js';
+import { optimizerSuite } from './optimizer.js';
 import { reductionSuite } from './reduction.js';
 import { seedSuite } from './seed.js';
 import { shapeSuite } from './shape.js';
@@ -30,6 +31,7 @@ export function mathConformance(config: ConformanceConfig): void {
     linalgSuite(ctx);
     shapeSuite(ctx);
     nnSuite(ctx);
+    optimizerSuite(ctx);
     coverageSuite(ctx);
   });
 }

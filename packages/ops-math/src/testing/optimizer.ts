@@ -1,0 +1,152 @@
+import type { DType, Tensor } from '@tapegrad/core';
+import { ArgumentError, DTypeError, ShapeError } from '@tapegrad/core';
+import { describe, expect, it } from 'vitest';
+import { adamUpdate } from '../index.js';
+import type { AdamUpdateOptions } from '../index.js';
+import type { SuiteContext } from './helpers.js';
+import { expectClose } from './helpers.js';
+
+interface AdamState {
+  p: number[];
+  m: number[];
+  v: number[];
+}
+
+/** torch.optim.Adam/AdamW's update written out in float64, element by element. */
+function adamRef(s: AdamState, g: readonly number[], o: Required<AdamUpdateOptions>): AdamState {
+  const { lr, step, beta1, beta2, epsilon, weightDecay } = o;
+  const m = s.m.map((mi, i) => beta1 * mi + (1 - beta1) * g[i]!);
+  const v = s.v.map((vi, i) => beta2 * vi + (1 - beta2) * g[i]! * g[i]!);
+  const p = s.p.map((pi, i) => {
+    const mHat = m[i]! / (1 - beta1 ** step);
+    const vHat = v[i]! / (1 - beta2 ** step);
+    return pi * (1 - lr * weightDecay) - (lr * mHat) / (Math.sqrt(vHat) + epsilon);
+  });
+  return { p, m, v };
+}
+
+const values = (t: Tensor) => Array.from(t.dataSync(), Number);
+
+export function optimizerSuite(ctx: SuiteContext): void {
+  describe('optimizer updates', () => {
+    describe('adamUpdate', () => {
+      it('matches hand-derived steps (first step moves by lr; bias corrections; AdamW decay)', () => {
+        const first = adamUpdate(ctx.t([1, 2]), [2, -4], [0, 0], [0, 0], { lr: 0.1, step: 1 });
+        // m = 0.1·g, v = 0.001·g², m̂ = g, v̂ = g²: p − 0.1·g/|g|.
+        expectClose(first.param, [0.9, 2.1]);
+        expectClose(first.m, [0.2, -0.4]);
+        expectClose(first.v, [0.004, 0.016]);
+        // β1 = 0.5, β2 = 0.75, t = 2: m = 0.75, v = 0.4375, m̂ = 0.75/0.75 = 1, v̂ = 0.4375/0.4375 = 1.
+        const opts = { lr: 0.1, step: 2, beta1: 0.5, beta2: 0.75, epsilon: 0 };
+        const second = adamUpdate(ctx.t([1, -3]), [1, 1], [0.5, 0.5], [0.25, 0.25], opts);
+        expectClose(second.param, [0.9, -3.1]);
+        expectClose(second.m, [0.75, 0.75]);
+        expectClose(second.v, [0.4375, 0.4375]);
+        // AdamW: p·(1 − 0.1·0.5) − 0.1.
+        const decayed = adamUpdate(ctx.t([1, -3]), [1, 1], [0.5, 0.5], [0.25, 0.25], {
+          ...opts,
+          weightDecay: 0.5,
+        });
+        expectClose(decayed.param, [0.85, -2.95]);
+      });
+
+      const cases: { dtype: DType; shape: number[]; options: Required<AdamUpdateOptions> }[] = [
+        {
+          dtype: 'float32',
+          shape: [2, 3, 5],
+          options: { lr: 0.01, step: 1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 },
+        },
+        {
+          dtype: 'float32',
+          shape: [1027],
+          options: { lr: 0.003, step: 7, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.1 },
+        },
+        {
+          dtype: 'float64',
+          shape: [3, 7],
+          options: {
+            lr: 0.02,
+            step: 3,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            weightDecay: 0.01,
+          },
+        },
+      ];
+      for (const { dtype, shape, options } of cases) {
+        it(`three chained steps of a ${shape.join('x')} ${dtype} tensor match a float64 reference (t = ${options.step}…, λ = ${options.weightDecay})`, () => {
+          let p = ctx.rand(shape, 1, -1, 1, dtype);
+          let m = ctx.rand(shape, 2, -0.5, 0.5, dtype);
+          let v = ctx.rand(shape, 3, 0, 0.5, dtype);
+          let ref: AdamState = { p: values(p), m: values(m), v: values(v) };
+          for (let k = 0; k < 3; k++) {
+            const g = ctx.rand(shape, 10 + k, -1, 1, dtype);
+            const o = { ...options, step: options.step + k };
+            ({ param: p, m, v } = adamUpdate(p, g, m, v, o));
+            expect([p.dtype, m.dtype, v.dtype]).toEqual([dtype, dtype, dtype]);
+            ref = adamRef(ref, values(g), o);
+            const tol =
+              dtype === 'float64' ? { atol: 1e-13, rtol: 1e-12 } : { atol: 1e-6, rtol: 1e-5 };
+            expectClose(p, ref.p, { shape, ...tol });
+            expectClose(m, ref.m, { shape, ...tol });
+            expectClose(v, ref.v, { shape, ...tol });
+          }
+        });
+      }
+
+      it('handles a scalar and an empty tensor', () => {
+        const s = adamUpdate(ctx.t(3), 1, 0, 0, { lr: 0.5, step: 1 });
+        expectClose(s.param, 2.5, { shape: [] });
+        const e = adamUpdate(ctx.t([], [0]), ctx.t([], [0]), ctx.t([], [0]), ctx.t([], [0]), {
+          lr: 0.1,
+          step: 1,
+        });
+        expect(e.param.shape).toEqual([0]);
+      });
+
+      it('is not differentiable: its outputs carry no gradient', () => {
+        const p = ctx.t([1, 2]).requiresGrad_();
+        const g = ctx.t([0.5, 0.5]).requiresGrad_();
+        const out = adamUpdate(p, g, [0, 0], [0, 0], { lr: 0.1, step: 1 });
+        expect([out.param.requiresGrad, out.m.requiresGrad, out.v.requiresGrad]).toEqual([
+          false,
+          false,
+          false,
+        ]);
+        expect(() => out.param.sum().backward()).toThrow(/does not require grad/);
+      });
+
+      it('rejects mismatched shapes, dtypes and bad hyperparameters with clear errors', () => {
+        const p = ctx.t([1, 2]);
+        const z = ctx.t([0, 0]);
+        expect(() => adamUpdate(p, ctx.t([1, 2, 3]), z, z, { lr: 0.1, step: 1 })).toThrow(
+          ShapeError,
+        );
+        expect(() => adamUpdate(p, z, ctx.t([[0, 0]]), z, { lr: 0.1, step: 1 })).toThrow(
+          /adamUpdate: m has shape \[1,2\] but param has \[2\]/,
+        );
+        expect(() =>
+          adamUpdate(p, z, z, ctx.t([0, 0], [2], 'float64'), { lr: 0.1, step: 1 }),
+        ).toThrow(DTypeError);
+        expect(() =>
+          adamUpdate(ctx.t([1, 2], [2], 'int32'), z, z, z, { lr: 0.1, step: 1 }),
+        ).toThrow(/adamUpdate: param must be a float tensor/);
+        const bad: [Partial<AdamUpdateOptions>, RegExp][] = [
+          [{ step: 0 }, /adamUpdate: step must be an integer >= 1, got 0/],
+          [{ step: 1.5 }, /step must be an integer >= 1/],
+          [{ beta1: 1 }, /adamUpdate: beta1 must be in \[0, 1\), got 1/],
+          [{ beta2: -0.1 }, /beta2 must be in \[0, 1\)/],
+          [{ lr: -1 }, /adamUpdate: lr must be a finite number >= 0, got -1/],
+          [{ epsilon: NaN }, /epsilon must be a finite number >= 0, got NaN/],
+          [{ weightDecay: -0.5 }, /weightDecay must be a finite number >= 0/],
+        ];
+        for (const [o, message] of bad) {
+          const call = () => adamUpdate(p, z, z, z, { lr: 0.1, step: 1, ...o });
+          expect(call).toThrow(ArgumentError);
+          expect(call).toThrow(message);
+        }
+      });
+    });
+  });
+}
