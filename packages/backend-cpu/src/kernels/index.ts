@@ -4,6 +4,7 @@ import { convKernels } from './conv/index.js';
 import { coreKernels } from './core.js';
 import { matmulKernels } from './matmul.js';
 import { nnKernels } from './nn.js';
+import { optimizerKernels } from './optimizer.js';
 import { reduceKernels } from './reduce.js';
 import { shapeKernels } from './shape.js';
 import { unaryKernels } from './unary.js';
@@ -17,5 +18,6 @@ export const cpuKernels: Record<string, Kernel> = {
   ...matmulKernels,
   ...shapeKernels,
   ...nnKernels,
+  ...optimizerKernels,
   ...convKernels,
 };
