@@ -9,6 +9,7 @@ import { gatherKernels } from './gather.js';
 import { hosted } from './hosted.js';
 import { layoutKernels } from './layout.js';
 import { matmulKernels } from './matmul.js';
+import { optimizerKernels } from './optimizer.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
 import { scanKernels } from './scan.js';
@@ -28,6 +29,7 @@ export const acceleratedKernels: Record<string, WasmKernel> = {
   ...gatherKernels,
   ...poolKernels,
   ...depthwiseKernels,
+  ...optimizerKernels,
 };
 
 /** Names of the ops this backend accelerates (float32). */

@@ -1,0 +1,75 @@
+/**
+ * Fused optimizer updates: one pass over the parameter, its gradient and its state, four
+ * lanes at a time, instead of one elementwise kernel (and one temporary) per term. Tails run
+ * the same vector expressions on splatted scalars, so every element rounds alike.
+ */
+
+/** β·s + c·x: a moment's exponential average (c = 1 − β). */
+function average(beta: v128, s: v128, c: v128, x: v128): v128 {
+  return f32x4.add(f32x4.mul(beta, s), f32x4.mul(c, x));
+}
+
+/** Adam's new parameter: p·decay − stepSize·m / (√v·invSqrtBias2 + ε). */
+function adamParam(
+  p: v128,
+  m: v128,
+  v: v128,
+  decay: v128,
+  stepSize: v128,
+  invSqrtBias2: v128,
+  eps: v128,
+): v128 {
+  const denom = f32x4.add(f32x4.mul(f32x4.sqrt(v), invSqrtBias2), eps);
+  return f32x4.sub(f32x4.mul(p, decay), f32x4.div(f32x4.mul(stepSize, m), denom));
+}
+
+/**
+ * One Adam/AdamW step over n floats (AdamUpdate): m' = β1·m + (1−β1)·g, v' = β2·v + (1−β2)·g²,
+ * p' = p·decay − stepSize·m' / (√v'·invSqrtBias2 + ε), with the scalars of ops-math's
+ * adamScalars. Outputs do not overlap the inputs.
+ */
+export function adamUpdate(
+  p: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  pOut: usize,
+  mOut: usize,
+  vOut: usize,
+  n: i32,
+  beta1: f32,
+  beta2: f32,
+  decay: f32,
+  stepSize: f32,
+  invSqrtBias2: f32,
+  epsilon: f32,
+): void {
+  const b1 = f32x4.splat(beta1);
+  const c1 = f32x4.splat(<f32>(1 - <f64>beta1));
+  const b2 = f32x4.splat(beta2);
+  const c2 = f32x4.splat(<f32>(1 - <f64>beta2));
+  const dc = f32x4.splat(decay);
+  const ss = f32x4.splat(stepSize);
+  const ib = f32x4.splat(invSqrtBias2);
+  const eps = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const gv = v128.load(g + o);
+    const m1 = average(b1, v128.load(m + o), c1, gv);
+    const v1 = average(b2, v128.load(v + o), c2, f32x4.mul(gv, gv));
+    v128.store(mOut + o, m1);
+    v128.store(vOut + o, v1);
+    v128.store(pOut + o, adamParam(v128.load(p + o), m1, v1, dc, ss, ib, eps));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const gv = f32x4.splat(load<f32>(g + o));
+    const m1 = average(b1, f32x4.splat(load<f32>(m + o)), c1, gv);
+    const v1 = average(b2, f32x4.splat(load<f32>(v + o)), c2, f32x4.mul(gv, gv));
+    store<f32>(mOut + o, f32x4.extract_lane(m1, 0));
+    store<f32>(vOut + o, f32x4.extract_lane(v1, 0));
+    const p1 = adamParam(f32x4.splat(load<f32>(p + o)), m1, v1, dc, ss, ib, eps);
+    store<f32>(pOut + o, f32x4.extract_lane(p1, 0));
+  }
+}
