@@ -1,6 +1,6 @@
 import type { Tensor, Variable } from '@tapegrad/core';
 import { createFill } from '@tapegrad/core';
-import { add, div, mul, sqrt, square, sub } from '@tapegrad/ops-math';
+import { adamUpdate } from '@tapegrad/ops-math';
 import type { LearningRate } from './optimizer.js';
 import { Optimizer } from './optimizer.js';
 import { assertBeta } from './validate.js';
@@ -33,16 +33,22 @@ export class AdamOptimizer extends Optimizer {
     this.applyAdam(v, g, lr);
   }
 
-  /** The Adam step, shared with AdamW. */
-  protected applyAdam(v: Variable, g: Tensor, lr: number): void {
-    const t = this.iterations;
+  /**
+   * The Adam step, shared with AdamW (`weightDecay` > 0: decoupled decay), as one fused
+   * `adamUpdate` op: the new parameter and both moments in one pass.
+   */
+  protected applyAdam(v: Variable, g: Tensor, lr: number, weightDecay = 0): void {
     const zeros = () => createFill(v.engine, v.shape, 0, v.dtype);
-    const m = add(mul(this.getSlot(v, 'm', zeros), this.beta1), mul(g, 1 - this.beta1));
-    const s = add(mul(this.getSlot(v, 'v', zeros), this.beta2), mul(square(g), 1 - this.beta2));
-    this.setSlot(v, 'm', m);
-    this.setSlot(v, 'v', s);
-    const mHat = div(m, 1 - this.beta1 ** t);
-    const denom = add(sqrt(div(s, 1 - this.beta2 ** t)), this.epsilon);
-    v.assign(sub(v, mul(div(mHat, denom), lr)));
+    const next = adamUpdate(v, g, this.getSlot(v, 'm', zeros), this.getSlot(v, 'v', zeros), {
+      lr,
+      step: this.iterations,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      weightDecay,
+    });
+    this.setSlot(v, 'm', next.m);
+    this.setSlot(v, 'v', next.v);
+    v.assign(next.param);
   }
 }

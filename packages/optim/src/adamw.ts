@@ -1,6 +1,5 @@
 import type { Tensor, Variable } from '@tapegrad/core';
 import { ArgumentError } from '@tapegrad/core';
-import { mul } from '@tapegrad/ops-math';
 import { AdamOptimizer } from './adam.js';
 import type { LearningRate } from './optimizer.js';
 
@@ -29,7 +28,6 @@ export class AdamWOptimizer extends AdamOptimizer {
   }
 
   protected override update(v: Variable, g: Tensor, lr: number): void {
-    v.assign(mul(v, 1 - lr * this.weightDecay));
-    this.applyAdam(v, g, lr);
+    this.applyAdam(v, g, lr, this.weightDecay);
   }
 }
