@@ -69,6 +69,7 @@ export const B_DIV: i32 = 3;
 export const B_MAX: i32 = 4;
 export const B_MIN: i32 = 5;
 export const B_SQDIFF: i32 = 6;
+export const B_RELU_GRAD: i32 = 7;
 
 function binaryOp(op: i32, a: v128, b: v128): v128 {
   switch (op) {
@@ -88,6 +89,9 @@ function binaryOp(op: i32, a: v128, b: v128): v128 {
       const d = f32x4.sub(a, b);
       return f32x4.mul(d, d);
     }
+    case B_RELU_GRAD:
+      // a (dy) where b (x) > 0, else +0: the mask of the comparison selects the bits.
+      return v128.and(a, f32x4.gt(b, f32x4.splat(0)));
     default:
       return a;
   }

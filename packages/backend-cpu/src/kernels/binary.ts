@@ -181,6 +181,8 @@ export const binaryKernels: Record<string, Kernel> = {
   Mod: binaryKernel(floorMod),
   FloorDiv: binaryKernel(floorDivide),
   Prelu: binaryKernel((x, alpha) => (x < 0 ? alpha * x : x)),
+  // relu's backward: dy where x > 0, else 0 (NaN x gives 0, as where(x > 0, dy, 0)).
+  ReluGrad: binaryKernel((dy, x) => (x > 0 ? dy : 0)),
   // Comparisons and logical ops: bool outputs (0/1); NaN compares false.
   Equal: binaryKernel((a, b) => (a === b ? 1 : 0)),
   NotEqual: binaryKernel((a, b) => (a !== b ? 1 : 0)),

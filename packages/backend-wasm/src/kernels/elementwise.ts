@@ -28,6 +28,7 @@ const BINARY = {
   Maximum: 4,
   Minimum: 5,
   SquaredDifference: 6,
+  ReluGrad: 7,
 } as const;
 
 /** Broadcast rows shorter than this run the CPU kernel (one wasm call per row would cost more). */

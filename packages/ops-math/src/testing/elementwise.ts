@@ -669,6 +669,28 @@ export function elementwiseSuite(ctx: SuiteContext): void {
           [0, 1, 1, 1, 0],
         );
       });
+      it("ReluGrad (relu's backward): dy where x > 0, else +0; NaN x gives 0, NaN dy passes; broadcasting; first and second order", () => {
+        const reluGrad = (dy: Tensor, x: Tensor) => ctx.engine.run('ReluGrad', [dy, x]) as Tensor;
+        const xs = [-2, -0, 0, 1e-30, 3, NaN, -Infinity, Infinity, 0.5, -0.5, 7];
+        const dys = [1, 2, 3, 4, NaN, 6, 7, 8, -9, 10, -0.25];
+        expectClose(
+          reluGrad(ctx.t(dys), ctx.t(xs)),
+          xs.map((x, i) => (x > 0 ? dys[i]! : 0)),
+        );
+        const zero = values(reluGrad(ctx.t([-5]), ctx.t([-1])))[0]!;
+        expect(Object.is(zero, 0), `0 for x <= 0 is +0, got ${zero}`).toBe(true);
+        // x broadcast along rows of 17 (a SIMD body and a tail per row).
+        const row = [1, -1, 2, -2, 0, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8];
+        const rows = ctx.rand([2, row.length], 5);
+        expectClose(
+          reluGrad(rows, ctx.t(row)),
+          values(rows).map((v, i) => (row[i % row.length]! > 0 ? v : 0)),
+        );
+        expectClose(reluGrad(ctx.t([5, 6], [2], 'int32'), ctx.t([1, -1], [2], 'int32')), [5, 0]);
+        const x = ctx.t([-1.5, -0.5, 0.5, 1.5], [4], 'float64');
+        expectGradients((dy) => reluGrad(dy, x), [ctx.t([0.3, -0.7, 1.1, 2], [4], 'float64')]);
+        expectGradients((u) => relu(u).mul(u), [ctx.t([-1.5, -0.5, 0.5, 1.5], [4], 'float64')]);
+      });
       it('stable activations have finite gradients far from 0', () => {
         const x = ctx.t([-100, -30, 30, 100]);
         for (const f of [sigmoid, softplus, logSigmoid, tanh, elu, selu]) {

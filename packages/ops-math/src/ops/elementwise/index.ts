@@ -47,6 +47,7 @@ import { PowOp, pow } from './pow.js';
 import { PreluOp, prelu } from './prelu.js';
 import { ReciprocalOp, reciprocal } from './reciprocal.js';
 import { ReluOp, relu } from './relu.js';
+import { ReluGradOp } from './relu-grad.js';
 import { Relu6Op, relu6 } from './relu6.js';
 import { RoundOp, round } from './round.js';
 import { RsqrtOp, rsqrt } from './rsqrt.js';
@@ -167,6 +168,7 @@ export const elementwiseOps: OpDef[] = [
   LogSigmoidOp,
   SoftplusOp,
   ReluOp,
+  ReluGradOp,
   Relu6Op,
   EluOp,
   SeluOp,

@@ -1,13 +1,12 @@
 import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { elementwiseUnary, runUnary } from './common.js';
-import { greater } from './greater.js';
-import { where } from './where.js';
+import { reluGrad } from './relu-grad.js';
 
 // relu'(x) = 1 for x > 0, else 0 (0 at the kink, as tfjs).
 export const ReluOp = elementwiseUnary('Relu', {
   dtypes: 'numeric',
-  grad: (dy, { inputs: [x] }) => [where(greater(x!, 0), dy, 0)],
+  grad: (dy, { inputs: [x] }) => [reluGrad(dy, x!)],
 });
 
 /**
