@@ -139,6 +139,36 @@ export function binary(
   }
 }
 
+/**
+ * `rows` rows of n elements of a broadcasting binary op: row r of the output (at r·n) is
+ * `binary` of a's row at r·aRow and b's row at r·bRow (element offsets; steps 0 or 1 along
+ * the row). One call covers [R, n] with [n], [R, 1] or [R, n] operands (a bias add).
+ */
+export function binaryRows(
+  op: i32,
+  a: usize,
+  aRow: i32,
+  aStep: i32,
+  b: usize,
+  bRow: i32,
+  bStep: i32,
+  out: usize,
+  rows: i32,
+  n: i32,
+): void {
+  for (let r = 0; r < rows; r++) {
+    binary(
+      op,
+      a + ((<usize>(r * aRow)) << 2),
+      aStep,
+      b + ((<usize>(r * bRow)) << 2),
+      bStep,
+      out + ((<usize>(r * n)) << 2),
+      n,
+    );
+  }
+}
+
 /** Four int32 lanes of an op with the same codes as `binary` (wrapping, as an Int32Array store of the exact result). */
 function binaryIntOp(op: i32, a: v128, b: v128): v128 {
   switch (op) {

@@ -1,8 +1,8 @@
 import type { DType, Shape } from '@tapegrad/core';
 import { shapesEqual, sizeFromShape } from '@tapegrad/core';
 import { cpuKernels } from '@tapegrad/backend-cpu';
-import type { WasmBackend, WasmKernel } from '../backend.js';
-import { forEachBroadcastRow as forEachRow } from '@tapegrad/backend-cpu';
+import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
+import { broadcastStrides, forEachBroadcastRow as forEachRow } from '@tapegrad/backend-cpu';
 import { hosted } from './hosted.js';
 import { KIND } from './kinds.js';
 
@@ -157,18 +157,116 @@ export function rowKernel(
   };
 }
 
+/**
+ * A broadcasting binary op as `rows` rows of `n` output elements, each operand reading row r
+ * at r·row (element offsets) with a step of 1 or 0 along it (see `uniformRows`).
+ */
+export interface UniformRows {
+  rows: number;
+  n: number;
+  aRow: number;
+  aStep: number;
+  bRow: number;
+  bStep: number;
+}
+
+/**
+ * [row offset, step] of one operand over the output's innermost rows: broadcast over every
+ * outer dimension (offset 0), or having every one (offset = its last dimension, n or 1);
+ * null when it has some and not others ([2, 1, 3] against [2, 4, 3]).
+ */
+function operandRows(shape: Shape, outShape: Shape): [number, number] | null {
+  const rank = outShape.length;
+  const strides = broadcastStrides(shape, outShape);
+  let broadcast = false;
+  let full = false;
+  for (let d = 0; d + 1 < rank; d++) {
+    if (outShape[d]! === 1) continue;
+    if (strides[d] === 0) broadcast = true;
+    else full = true;
+  }
+  if (broadcast && full) return null;
+  const step = rank ? strides[rank - 1]! : 0;
+  return [full ? (shape[shape.length - 1] ?? 1) : 0, step];
+}
+
+/**
+ * The rows of a broadcasting binary op when one `binaryRows` call covers them: operands that
+ * are output-shaped or single elements give one row of every element; [R, n] with [n], [R, 1]
+ * or [R, n] (a bias add, a per-row scale) give R rows. Null for other broadcasts.
+ */
+export function uniformRows(aShape: Shape, bShape: Shape, outShape: Shape): UniformRows | null {
+  const size = sizeFromShape(outShape);
+  const aFull = shapesEqual(aShape, outShape);
+  const bFull = shapesEqual(bShape, outShape);
+  if ((aFull || sizeFromShape(aShape) === 1) && (bFull || sizeFromShape(bShape) === 1))
+    return { rows: 1, n: size, aRow: 0, aStep: aFull ? 1 : 0, bRow: 0, bStep: bFull ? 1 : 0 };
+  const a = operandRows(aShape, outShape);
+  const b = operandRows(bShape, outShape);
+  if (!a || !b) return null;
+  const n = outShape[outShape.length - 1]!;
+  return { rows: n ? size / n : 0, n, aRow: a[0], aStep: a[1], bRow: b[0], bStep: b[1] };
+}
+
+/** Bytes a binary op moves per thread at least (~50 µs of memory traffic). */
+const MIN_BYTES_PER_PART = 1 << 20;
+
+/**
+ * float32 binary op `op` in `binaryRows` calls: one per thread part (rows, or element ranges of
+ * a single row); broadcasts that are not uniform rows go one call per row (`perRow`).
+ */
+function binaryFloat32(op: number, perRow: WasmKernel): WasmKernel {
+  return (args) => {
+    const {
+      inputs: [a, b],
+      outputs: [spec],
+      backend,
+    } = args;
+    const plan = uniformRows(a!.shape, b!.shape, spec!.shape);
+    if (!plan) return perRow(args);
+    const out = backend.output(spec!);
+    const { rows, n, aRow, aStep, bRow, bStep } = plan;
+    const [pa, pb, po] = [backend.ptr(a!), backend.ptr(b!), backend.ptr(out)];
+    const call = (ia: number, ib: number, o: number, r: number, len: number): KernelCall => ({
+      fn: 'binaryRows',
+      args: [op, pa + ia * 4, aRow, aStep, pb + ib * 4, bRow, bStep, po + o * 4, r, len],
+    });
+    const parts = backend.partsFor(rows * n * 12, MIN_BYTES_PER_PART);
+    const calls: KernelCall[] = [];
+    if (rows === 1) {
+      const step = Math.ceil(n / parts / 4) * 4;
+      for (let i0 = 0; i0 < n; i0 += step)
+        calls.push(call(i0 * aStep, i0 * bStep, i0, 1, Math.min(step, n - i0)));
+    } else {
+      const step = Math.ceil(rows / parts);
+      for (let r0 = 0; r0 < rows; r0 += step)
+        calls.push(call(r0 * aRow, r0 * bRow, r0 * n, Math.min(step, rows - r0), n));
+    }
+    backend.parallel(calls);
+    return out;
+  };
+}
+
 /** Op code of FloorDiv in assembly/binary-math.ts (int32 Div is floor division). */
 const FLOOR_DIV = 3;
 
 function binaryKernel(name: keyof typeof BINARY): WasmKernel {
   const op = BINARY[name];
-  const float32 = rowKernel((backend, ...row) => backend.kernels.binary(op, ...row));
+  const float32 = binaryFloat32(
+    op,
+    rowKernel((backend, ...row) => backend.kernels.binary(op, ...row)),
+  );
   const int32 =
     name === 'Div'
       ? rowKernel((backend, ...row) => backend.kernels.binaryMath(FLOOR_DIV, KIND.int32, ...row))
       : rowKernel((backend, ...row) => backend.kernels.binaryInt(op, ...row));
   const hasInt = INT_BINARY.has(name) || name === 'Div';
-  return byDtype(name, hasInt ? { float32, int32 } : { float32 }, rowsLongEnough);
+  // float32 takes every uniform-rows broadcast however short its rows; int32 needs long rows.
+  const accepts = (args: Parameters<WasmKernel>[0]) =>
+    rowsLongEnough(args) ||
+    (args.outputs[0]!.dtype === 'float32' &&
+      uniformRows(args.inputs[0]!.shape, args.inputs[1]!.shape, args.outputs[0]!.shape) !== null);
+  return byDtype(name, hasInt ? { float32, int32 } : { float32 }, accepts);
 }
 
 /** AddN: a chain of SIMD adds into the output. */

@@ -713,6 +713,44 @@ export function elementwiseSuite(ctx: SuiteContext): void {
             { shape: [c.a.length], atol: 1e-6, rtol: 2e-6 },
           );
         });
+        it(`${c.name}: float32 broadcasting along rows, short and long (a bias add, a per-row scale, [2,1,17] with [2,3,17])`, () => {
+          const [loA, hiA] = c.domainA ?? [-1, 1];
+          const [loB, hiB] = c.domainB ?? [-1, 1];
+          const pairs: [number[], number[], number[]][] = [
+            [[5, 3], [3], [5, 3]],
+            [[3], [5, 3], [5, 3]],
+            [
+              [5, 3],
+              [5, 1],
+              [5, 3],
+            ],
+            [
+              [1, 3],
+              [5, 1],
+              [5, 3],
+            ],
+            [[2, 3, 17], [17], [2, 3, 17]],
+            [
+              [2, 3, 17],
+              [2, 3, 1],
+              [2, 3, 17],
+            ],
+            [
+              [2, 1, 17],
+              [2, 3, 17],
+              [2, 3, 17],
+            ],
+          ];
+          pairs.forEach(([as, bs, out], k) => {
+            const a = sample(as, 40 + k, loA, hiA, c.sampleA);
+            const b = sample(bs, 50 + k, loB, hiB, c.sampleB);
+            expectClose(c.f(a, b), broadcastRef(values(a), as, values(b), bs, out, c.ref), {
+              shape: out,
+              atol: 1e-6,
+              rtol: 2e-6,
+            });
+          });
+        });
         it(`${c.name}: float64 values, broadcasting [2,1,4] with [3,1] and scalar operands`, () => {
           const av = [0.5, 1.25, -0.75, 1.5, -1.25, 0.25, 2, -1.75];
           const bv = [0.75, -1.5, 1.25];
