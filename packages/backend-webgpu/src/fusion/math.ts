@@ -15,16 +15,17 @@ fn log1p_f(x: f32) -> f32 {
   return log(u) * (x / (u - 1.0));
 }
 fn exp_f(x: f32) -> f32 {
-  if (is_nan(x)) { return x; }
-  if (x > 88.72284) { return f_inf(); }
-  if (x < -103.97208) { return 0.0; }
-  let n = round(x * 1.442695041);
-  let r = (x - n * 0.693145752) - n * 1.428606765e-6;
+  // Branch-free (invocations run in lockstep; a branch costs both sides): Cody-Waite
+  // reduction of the clamped x, then NaN, overflow and underflow by select.
+  let xc = clamp(x, -103.97208, 88.72284);
+  let n = round(xc * 1.442695041);
+  let r = (xc - n * 0.693145752) - n * 1.428606765e-6;
   let p = 1.0 + r * (1.0 + r * (0.5 + r * (0.16666667 + r * (0.041666668 + r * (0.008333334 + r * (0.0013888889 + r * 0.0001984127))))));
   let ni = i32(n);
   // 2^n in two steps (n may be below the normal range).
   let h = ni / 2;
-  return p * ldexp(1.0, h) * ldexp(1.0, ni - h);
+  let e = p * ldexp(1.0, h) * ldexp(1.0, ni - h);
+  return select(select(select(e, 0.0, x < -103.97208), f_inf(), x > 88.72284), x, is_nan(x));
 }
 fn reduce_pio2(x: f32) -> vec2<f32> {
   let q = round(x * 0.636619772);
@@ -88,24 +89,22 @@ fn fmod_f(a: f32, b: f32) -> f32 {
   return a - b * trunc(a / b);
 }
 fn expm1_f(x: f32) -> f32 {
-  if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
-  if (abs(x) < 0.5) {
-    return x * (1.0 + x * (0.5 + x * (0.16666667 + x * (0.041666668 + x * (0.008333334 + x * (0.0013888889 + x * 0.0001984127))))));
-  }
-  return exp_f(x) - 1.0;
+  // Taylor series below 0.5 in magnitude (no cancellation), exp − 1 above; both computed.
+  let t = clamp(x, -0.5, 0.5);
+  let p = t * (1.0 + t * (0.5 + t * (0.16666667 + t * (0.041666668 + t * (0.008333334 + t * (0.0013888889 + t * 0.0001984127))))));
+  return select(exp_f(x) - 1.0, p, abs(x) < 0.5);
 }
 fn tanh_f(x: f32) -> f32 {
-  if (is_nan(x)) { return x; }
-  let ax = abs(x);
-  var r: f32;
-  if (ax < 0.55) { r = expm1_f(2.0 * ax); r = r / (r + 2.0); }
-  else { let e = exp_f(-2.0 * ax); r = (1.0 - e) / (1.0 + e); }
-  return select(r, -r, x < 0.0);
+  // tanh|x| = −m / (2 + m) with m = expm1(−2|x|): one expm1, exact near 0, 1 at infinity.
+  let m = expm1_f(-2.0 * abs(x));
+  let r = -m / (2.0 + m);
+  return select(select(r, -r, x < 0.0), x, is_nan(x));
 }
 fn sigmoid_f(x: f32) -> f32 {
-  if (x >= 0.0) { return 1.0 / (1.0 + exp_f(-x)); }
-  let e = exp_f(x);
-  return e / (1.0 + e);
+  // e = exp(−|x|) ≤ 1: 1 / (1 + e) for x ≥ 0, e / (1 + e) below (no overflow either way).
+  let e = exp_f(-abs(x));
+  let d = 1.0 / (1.0 + e);
+  return select(select(e * d, d, x >= 0.0), x, is_nan(x));
 }
 fn softplus_f(x: f32) -> f32 {
   if (x > 0.0) { return x + log1p_f(exp_f(-x)); }
