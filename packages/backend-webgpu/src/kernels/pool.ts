@@ -27,14 +27,28 @@ fn taps(gm: Geo) -> i32 { return gm.fd * gm.fh * gm.fw; }
 fn window_argmax(gm: Geo, o: vec4<i32>, ch: i32) -> i32 {
   var best_j = -1;
   var best = ${t}(0);
-  for (var k = 0; k < taps(gm); k = k + 1) {
-    let z = tap_pos(gm, o, tap_of(gm, k));
-    if (!inside(gm, z)) { continue; }
-    let j = in_index(gm, z) * gm.c + ch;
-    let v = in0[j];
-    if (best_j < 0 || (${greater})) { best_j = j; best = v; }
+  let s = window_start(gm, o);
+  // Taps in filter order (depth, height, width), as nested loops: no division per tap.
+  for (var kd = 0; kd < gm.fd; kd = kd + 1) {
+    for (var kh = 0; kh < gm.fh; kh = kh + 1) {
+      for (var kw = 0; kw < gm.fw; kw = kw + 1) {
+        let z = s + vec4<i32>(0, kd * gm.dd, kh * gm.dh, kw * gm.dw);
+        if (!inside(gm, z)) { continue; }
+        let j = in_index(gm, z) * gm.c + ch;
+        let v = in0[j];
+        if (best_j < 0 || (${greater})) { best_j = j; best = v; }
+      }
+    }
   }
   return best_j;
+}
+/**
+ * The outputs along one dimension whose windows contain padded coordinate p (stride st,
+ * filter f, dilation d, O outputs): [first, last], of which those with (p − o·st) % d == 0.
+ * (p − (f−1)·d + st − 1) / st is the ceiling where it matters (clamped at 0 below).
+ */
+fn window_range(p: i32, st: i32, f: i32, d: i32, size: i32) -> vec2<i32> {
+  return vec2<i32>(max(0, (p - (f - 1) * d + st - 1) / st), min(size - 1, p / st));
 }
 fn real_count(start: i32, f: i32, size: i32) -> i32 { return max(0, min(f, size - start) - max(0, -start)); }
 /** Number of real (unpadded) elements in the window of output o. */
@@ -87,17 +101,26 @@ const AT_OUTPUT = `
 
 /**
  * Visits, for this invocation's input element z, the outputs o whose windows contain it, in
- * increasing output order (taps in decreasing order: o = (z + pad − tap) / stride); `visit` sees o.
+ * increasing output order (nested loops over the candidate outputs of each dimension, not over
+ * every tap); `visit` sees o.
  */
 function forEachWindowOf(visit: string): string {
   return `
   let z = in_pos(gm, i32(i) / gm.c);
   let zp = padded(gm, z);
-  for (var k = taps(gm) - 1; k >= 0; k = k - 1) {
-    let src = source_of(gm, zp, tap_of(gm, k));
-    if (src.w < 0) { continue; }
-    let o = vec4<i32>(z.x, src.xyz);
-    ${visit}
+  let rd = window_range(zp.y, gm.sd, gm.fd, gm.dd, gm.od);
+  let rh = window_range(zp.z, gm.sh, gm.fh, gm.dh, gm.oh);
+  let rw = window_range(zp.w, gm.sw, gm.fw, gm.dw, gm.ow);
+  for (var od = rd.x; od <= rd.y; od = od + 1) {
+    if ((zp.y - od * gm.sd) % gm.dd != 0) { continue; }
+    for (var oh = rh.x; oh <= rh.y; oh = oh + 1) {
+      if ((zp.z - oh * gm.sh) % gm.dh != 0) { continue; }
+      for (var ow = rw.x; ow <= rw.y; ow = ow + 1) {
+        if ((zp.w - ow * gm.sw) % gm.dw != 0) { continue; }
+        let o = vec4<i32>(z.x, od, oh, ow);
+        ${visit}
+      }
+    }
   }`;
 }
 
