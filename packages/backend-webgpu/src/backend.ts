@@ -9,6 +9,7 @@ import type {
   TypedArray,
 } from '@tapegrad/core';
 import { BackendError, shapesEqual, sizeFromShape } from '@tapegrad/core';
+import { softwareAdapterReason } from './adapter.js';
 import type { Channel } from './channel.js';
 import { MAX_FUSED_BUFFERS, MAX_FUSED_EXPRS, fuse, fusedExtent } from './fusion/codegen.js';
 import type { EwFunction, LazyExpr } from './fusion/lazy.js';
@@ -102,6 +103,26 @@ export interface WebGPUBackendOptions {
    * when a read or a non-elementwise kernel needs them. `false` runs one dispatch per op.
    */
   fusion?: boolean;
+  /**
+   * Most workgroups per dimension of a dispatch grid (default and at most 65535, WebGPU's
+   * default `maxComputeWorkgroupsPerDimension`). Larger grids are spread over y and z; a small
+   * value forces that spreading on small tensors (tests).
+   */
+  maxWorkgroupsPerDimension?: number;
+}
+
+/** WebGPU's default `maxComputeWorkgroupsPerDimension`, the limit tapegrad's devices are created with. */
+const MAX_WORKGROUPS_PER_DIMENSION = 65535;
+
+/** The `maxWorkgroupsPerDimension` option, validated (a `BackendError` naming the valid range). */
+export function gridLimit(options: WebGPUBackendOptions): number {
+  const limit = options.maxWorkgroupsPerDimension ?? MAX_WORKGROUPS_PER_DIMENSION;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_WORKGROUPS_PER_DIMENSION) {
+    throw new BackendError(
+      `webgpu: option maxWorkgroupsPerDimension must be an integer in [1, ${MAX_WORKGROUPS_PER_DIMENSION}], got ${limit}`,
+    );
+  }
+  return limit;
 }
 
 /** Counters of a webgpu backend (see `WebGPUBackend.stats()`). */
@@ -180,6 +201,15 @@ export class WebGPUBackend implements Backend {
   private readonly shadowLimit: number;
   private disposed = false;
   private readonly fusion: boolean;
+  /** Most workgroups per grid dimension (see `groups`). */
+  readonly maxGroups: number;
+  /**
+   * Workgroups a kernel should spread its work over to keep the device busy (reductions and
+   * GEMMs with few outputs split their long axis until they have this many): 256 on a GPU,
+   * which needs hundreds; 4 on a software adapter, whose few CPU threads run workgroups one
+   * after another, so that more of them only add barriers and a longer second pass.
+   */
+  readonly occupancy: number;
   private readonly counters = {
     dispatches: 0,
     uploads: 0,
@@ -206,6 +236,27 @@ export class WebGPUBackend implements Backend {
     this.poolLimit = options.poolBytes ?? 256 * 1024 * 1024;
     this.shadowLimit = options.shadowBytes ?? 64 * 1024;
     this.fusion = options.fusion ?? true;
+    const limit = gridLimit(options);
+    this.maxGroups = limit;
+    this.occupancy = softwareAdapterReason(channel.adapterInfo) ? 4 : 256;
+  }
+
+  /**
+   * A grid of at least `count` workgroups, spread over x, then y, then z with at most
+   * `maxGroups` in each; shaders number a workgroup wg.x + nw.x·(wg.y + nw.y·wg.z) (`wid` of
+   * `program`) and skip the numbers ≥ count. `what` names the kernel in the error when even a
+   * 3-D grid is too small.
+   */
+  groups(count: number, what: string): [number, number, number] {
+    const l = this.maxGroups;
+    if (count > l * l * l) {
+      throw new BackendError(
+        `webgpu: ${what} needs ${count} workgroups; at most ${l}³ = ${l * l * l} fit a dispatch grid`,
+      );
+    }
+    const x = Math.min(count, l);
+    const y = Math.min(Math.ceil(count / x), l);
+    return [x, y, Math.ceil(count / (x * y))];
   }
 
   /** Dispatches issued so far (same as `stats().dispatches`). */
@@ -477,8 +528,8 @@ export class WebGPUBackend implements Backend {
 
   /**
    * Runs a program: `inputs` read-only, `output` written; `params` are u32 words (floats
-   * as bit patterns); `threads` invocations (64 per workgroup, a 2-D grid when large) or
-   * an explicit workgroup grid.
+   * as bit patterns); `threads` invocations (64 per workgroup, spread over y and z when large:
+   * see `groups`) or an explicit workgroup grid.
    */
   run(
     program: Program,
@@ -499,8 +550,7 @@ export class WebGPUBackend implements Backend {
     if (typeof threads === 'number') {
       const n = Math.ceil(threads / WORKGROUP);
       if (n === 0) return;
-      const x = Math.min(n, 65535);
-      groups = [x, Math.ceil(n / x), 1];
+      groups = this.groups(n, program.key);
     } else {
       if (threads[0] === 0 || threads[1] === 0 || threads[2] === 0) return;
       groups = threads;

@@ -1,7 +1,7 @@
 import type { BackendPlugin, Engine, Kernel } from '@tapegrad/core';
 import { BackendError } from '@tapegrad/core';
 import type { WebGPUBackendOptions } from './backend.js';
-import { WebGPUBackend } from './backend.js';
+import { WebGPUBackend, gridLimit } from './backend.js';
 import type { AdapterSummary } from './channel.js';
 import { ProcessChannel, inThread } from './channel.js';
 import { mayHaveHardwareGpu, softwareAdapterReason } from './adapter.js';
@@ -114,6 +114,7 @@ function isNode(): boolean {
  */
 export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<WebGPUBackend> {
   const options = { ...opts, float64: opts.float64 ?? opts.hostKernels !== undefined };
+  gridLimit(options); // a bad option fails before a device is started
   if (options.device) {
     return new WebGPUBackend(inThread(options.device as GPUDevice, emptyInfo()), options);
   }

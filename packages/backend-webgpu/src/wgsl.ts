@@ -38,7 +38,10 @@ export function program(opts: {
   numParams: number;
   body: string | (() => string);
   helpers?: string;
-  /** The body does its own indexing (workgroup programs): gets lid/wid instead of i. */
+  /**
+   * The body does its own indexing (workgroup programs): gets lid, and wid, the workgroup's
+   * number over a grid spread by `WebGPUBackend.groups`, instead of i.
+   */
   workgroup?: { size: number; shared?: string };
 }): Program {
   const { key, inputs, output, numParams } = opts;
@@ -64,7 +67,7 @@ ${opts.workgroup.shared ?? ''}
 @compute @workgroup_size(${opts.workgroup.size})
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wg: vec3<u32>,
         @builtin(num_workgroups) nw: vec3<u32>) {
-  let wid = wg.x + wg.y * nw.x;
+  let wid = wg.x + nw.x * (wg.y + nw.y * wg.z);
   _ = wid;
 ${body}
 }`;
@@ -72,7 +75,7 @@ ${body}
     return `${head}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
-  let i = g.x + g.y * nw.x * 64u;
+  let i = g.x + 64u * nw.x * (g.y + nw.y * g.z);
   if (i >= prm(0u)) { return; }
 ${body}
 }`;

@@ -417,7 +417,7 @@ await withWebGPU('webgpu conv-family kernels', () => {
             ) as Tensor
           ).dataSync();
         };
-        // More than 16 output positions and channels each: the same (64×64) GEMM tiles every time.
+        // More than 32 output positions and channels each: the same (64×64) GEMM tiles every time.
         const conv = (
           name: string,
           x: number[],
@@ -432,14 +432,14 @@ await withWebGPU('webgpu conv-family kernels', () => {
           pad: 'valid',
           ...rest,
         });
-        run(conv('first', [2, 9, 8, 3], [3, 3, 3, 24], {}), 20);
+        run(conv('first', [2, 9, 8, 3], [3, 3, 3, 40], {}), 20);
         const pipelines = backend.stats().pipelines;
         run(
-          conv('same, strides', [1, 11, 9, 2], [2, 3, 2, 24], { pad: 'same', strides: [2, 1] }),
+          conv('same, strides', [1, 11, 9, 2], [2, 3, 2, 36], { pad: 'same', strides: [2, 1] }),
           21,
         );
         run(
-          conv('explicit, dilated', [2, 8, 8, 3], [3, 2, 3, 20], {
+          conv('explicit, dilated', [2, 8, 8, 3], [3, 2, 3, 48], {
             pad: [
               [0, 0],
               [1, 2],
@@ -450,7 +450,7 @@ await withWebGPU('webgpu conv-family kernels', () => {
           }),
           22,
         );
-        run(conv('3-D', [1, 5, 6, 7, 2], [2, 2, 2, 2, 24], { pad: 'same' }), 23);
+        run(conv('3-D', [1, 5, 6, 7, 2], [2, 2, 2, 2, 40], { pad: 'same' }), 23);
         expect(backend.stats().pipelines).toBe(pipelines);
       });
 

@@ -82,12 +82,16 @@ function forward(op: string): WK<ConvAttrs> {
       spec as TensorInfo,
       [w.outPositions, cout, w.taps * cin],
       w.params,
-      // A row r: the start of output r's window; column k: tap k / Cin, channel k % Cin.
+      // A row r: the start of output r's window; column k: tap k / Cin (its offset from the
+      // window start, in y, z, w) and channel k % Cin (in x).
       (t) => `${im2colWgsl(t)}
 fn a_row(z: u32, r: u32) -> vec4<i32> { let g = geo(); return window_start(g, out_pos(g, i32(r))); }
-fn load_a(row: vec4<i32>, k: u32) -> ${t} {
+fn a_k(k: u32) -> vec4<i32> {
   let g = geo();
-  return x_at(g, row + tap_offset(g, tap_of(g, i32(k) / g.c)), i32(k) % g.c);
+  return tap_offset(g, tap_of(g, i32(k) / g.c)) + vec4<i32>(i32(k) % g.c, 0, 0, 0);
+}
+fn load_a(row: vec4<i32>, k: vec4<i32>) -> ${t} {
+  return x_at(geo(), vec4<i32>(row.x, row.yzw + k.yzw), k.x);
 }
 fn load_b(col: vec4<i32>, k: u32) -> ${t} { return in1[i32(k) * prmi(1u) + col.x]; }`,
       w.pointwise ? { tA: false, tB: false } : null,
@@ -111,16 +115,15 @@ function backpropFilter(op: string): WK<ConvBackpropFilterAttrs> {
       [w.taps * cin, cout, w.outPositions],
       w.params,
       // A row r: tap r / Cin (its offset from the window start) and channel r % Cin; column k:
-      // output position k.
+      // the start of output k's window.
       (t) => `${im2colWgsl(t)}
 fn a_row(z: u32, r: u32) -> vec4<i32> {
   let g = geo();
   return tap_offset(g, tap_of(g, i32(r) / g.c)) + vec4<i32>(i32(r) % g.c, 0, 0, 0);
 }
-fn load_a(row: vec4<i32>, k: u32) -> ${t} {
-  let g = geo();
-  let at = window_start(g, out_pos(g, i32(k))) + vec4<i32>(0, row.yzw);
-  return x_at(g, at, row.x);
+fn a_k(k: u32) -> vec4<i32> { let g = geo(); return window_start(g, out_pos(g, i32(k))); }
+fn load_a(row: vec4<i32>, k: vec4<i32>) -> ${t} {
+  return x_at(geo(), k + vec4<i32>(0, row.yzw), row.x);
 }
 fn load_b(col: vec4<i32>, k: u32) -> ${t} { return in1[i32(k) * prmi(1u) + col.x]; }`,
       w.pointwise ? { tA: true, tB: false } : null,
@@ -144,14 +147,19 @@ function backpropInput(op: string): WK<ConvBackpropInputAttrs> {
       spec as TensorInfo,
       [w.inPositions, cin, w.taps * cout],
       [cout, ...w.params],
-      // A row r: input position r, padded; column k: tap k / Cout, output channel k % Cout.
+      // A row r: input position r, padded; column k: tap k / Cout (its offset, in y, z, w) and
+      // output channel k % Cout (in x).
       (t) => `${windowWgsl(4)}
 fn a_row(z: u32, r: u32) -> vec4<i32> { let g = geo(); return padded(g, in_pos(g, i32(r))); }
-fn load_a(row: vec4<i32>, k: u32) -> ${t} {
+fn a_k(k: u32) -> vec4<i32> {
   let g = geo(); let cout = prmi(3u);
-  let o = source_of(g, row, tap_of(g, i32(k) / cout));
+  return tap_offset(g, tap_of(g, i32(k) / cout)) + vec4<i32>(i32(k) % cout, 0, 0, 0);
+}
+fn load_a(row: vec4<i32>, k: vec4<i32>) -> ${t} {
+  let g = geo(); let cout = prmi(3u);
+  let o = source_at(g, vec4<i32>(row.x, row.yzw - k.yzw));
   if (o.w < 0) { return ${t}(0); }
-  return in0[out_index(g, vec4<i32>(row.x, o.xyz)) * cout + i32(k) % cout];
+  return in0[out_index(g, vec4<i32>(row.x, o.xyz)) * cout + k.x];
 }
 fn b_col(z: u32, c: u32) -> vec4<i32> { return vec4<i32>(i32(c), 0, 0, 0); }
 fn load_b(col: vec4<i32>, k: u32) -> ${t} {

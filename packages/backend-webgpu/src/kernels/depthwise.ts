@@ -13,7 +13,6 @@ import type {
 } from '@tapegrad/ops-conv';
 import type { GpuData, WebGPUBackend } from '../backend.js';
 import { program, wgslType } from '../wgsl.js';
-import { grid } from './reduce.js';
 import type { Window } from './window.js';
 import { GEO_WORDS, windowOf, windowWgsl } from './window.js';
 
@@ -52,7 +51,7 @@ function runDepthwise(
     inputs.map((i) => i.dataId as GpuData),
     out,
     [count, ...w.params, multiplier],
-    perWorkgroup ? grid(count) : count,
+    perWorkgroup ? backend.groups(count, `depthwise-${name}`) : count,
   );
   return { dataId: out, shape: spec.shape, dtype: spec.dtype };
 }

@@ -1,5 +1,4 @@
 import type { Kernel } from '@tapegrad/core';
-import { BackendError } from '@tapegrad/core';
 import type { GpuData, WebGPUBackend } from '../backend.js';
 import { program, strides, wgslType } from '../wgsl.js';
 
@@ -17,13 +16,35 @@ interface TileShape {
 
 /** 64×64 tiles: the general case. */
 const SQUARE: TileShape = { name: 'sq', wm: 16, wn: 16, tk: 16 };
-/** 256×16 tiles for N ≤ 16 (convolutions with few channels), so that columns are not wasted. */
-const TALL: TileShape = { name: 'tall', wm: 64, wn: 4, tk: 8 };
-/** 16×256 tiles for M ≤ 16 < N (a few rows: small batches, filter gradients of few taps). */
-const WIDE: TileShape = { name: 'wide', wm: 4, wn: 64, tk: 8 };
+/**
+ * Tiles for a narrow C (convolutions with few output channels, dense layers with few units):
+ * 8, 16 or 32 columns and as many rows as the 256 invocations then cover, so that few
+ * invocations compute columns past N. The K step keeps the staged tiles ≤ 10 KiB.
+ */
+const NARROW: readonly TileShape[] = [
+  { name: 'n8', wm: 128, wn: 2, tk: 4 }, // 512×8
+  { name: 'n16', wm: 64, wn: 4, tk: 8 }, // 256×16
+  { name: 'n32', wm: 32, wn: 8, tk: 16 }, // 128×32
+];
+/** The same for a short C (few rows: small batches, filter gradients of few taps). */
+const SHORT: readonly TileShape[] = [
+  { name: 'm16', wm: 4, wn: 64, tk: 8 }, // 16×256
+  { name: 'm32', wm: 8, wn: 32, tk: 16 }, // 32×128
+];
 const THREADS = 256;
-/** Most workgroups per grid dimension (WebGPU's default maxComputeWorkgroupsPerDimension). */
-const MAX_GROUPS = 65535;
+
+/**
+ * The tile of an M × N product: among 64×64 and the narrow (short) tiles that cover all N
+ * columns (M rows) at once, the one whose tiles cover the fewest elements past C's edges (64×64
+ * on ties). A narrow tile is never repeated across N: an implicit GEMM would compute its A
+ * operand (im2col) again for every column tile.
+ */
+function tileShape(m: number, n: number): TileShape {
+  const padded = (s: TileShape): number =>
+    Math.ceil(m / (4 * s.wm)) * 4 * s.wm * Math.ceil(n / (4 * s.wn)) * 4 * s.wn;
+  const fits = [...NARROW.filter((s) => n <= 4 * s.wn), ...SHORT.filter((s) => m <= 4 * s.wm)];
+  return fits.reduce((best, s) => (padded(s) < padded(best) ? s : best), SQUARE);
+}
 
 /** What a GEMM reads and writes, as WGSL (see `runGemm`). */
 export interface GemmSpec {
@@ -32,97 +53,117 @@ export interface GemmSpec {
   /** Pipeline key of the operand functions (the tile shape is added). */
   key: string;
   type: 'f32' | 'i32' | 'u32';
-  /** WGSL defining a_row, load_a, b_col, load_b and store. */
+  /** WGSL defining a_row, a_k, load_a, b_col, load_b and store. */
   helpers: string;
 }
 
 /**
  * The WGSL of a register-blocked GEMM: see `runGemm`. Invocation lid stages, at every K step,
  * the A rows lid/tk + (256/tk)·q at k = lid % tk and the B column lid % tileN, so a_row and
- * b_col run once per invocation before the K loop. With `kSliceParam` (split K) the grid's z
- * is a slice of K, whose length is that param word, and C goes to out as [slices, M, N].
+ * b_col run once per invocation before the K loop. Workgroup wid (spread over the grid by
+ * `WebGPUBackend.groups`) computes the tile (wid % column tiles, wid / column tiles % row
+ * tiles) of layer wid / tiles, of which there are prm(layersParam). With `split` a layer is a
+ * slice of K (of length prm(layersParam + 1)) and C goes to out as [slices, M, N]; otherwise
+ * it is a batch.
  */
-function gemmWgsl(t: string, s: TileShape, kSliceParam?: number): string {
+function gemmWgsl(t: string, s: TileShape, layersParam: number, split: boolean): string {
   const tm = 4 * s.wm;
   const tn = 4 * s.wn;
-  const aLoads = Math.ceil((s.tk * tm) / THREADS);
-  const bLoads = Math.ceil((s.tk * tn) / THREADS);
   const rowStep = THREADS / s.tk;
-  const split = kSliceParam !== undefined;
+  // The loops below are unrolled here (their trip counts are constants): a GPU compiler would
+  // unroll them too; a software adapter does not, and would keep arows and acc in memory.
+  const range = (n: number): number[] => Array.from({ length: n }, (_, q) => q);
+  const aLoads = range(Math.ceil((s.tk * tm) / THREADS));
+  const bLoads = range(Math.ceil((s.tk * tn) / THREADS));
+  const quad = range(4);
+  const stageA = aLoads.map((q) => {
+    const am = `lid / ${s.tk}u + ${rowStep * q}u`;
+    const load = `var va${q} = ${t}(0);
+    if (row0 + ${am} < M && k0 + ak < K) { va${q} = load_a(arow${q}, ka); }
+    As[ak * ${tm}u + ${am}] = va${q};`;
+    // Staged rows past the tile exist only when 256 / tk does not divide its height.
+    return rowStep * (q + 1) <= tm ? `    { ${load} }` : `    if (${am} < ${tm}u) { ${load} }`;
+  });
+  const stageB = bLoads.map((q) => {
+    const bk = `(lid + ${THREADS * q}u) / ${tn}u`;
+    const load = `let bk${q} = ${bk};
+    var vb${q} = ${t}(0);
+    if (k0 + bk${q} < K && col0 + bn < N) { vb${q} = load_b(bcol, k0 + bk${q}); }
+    Bs[bk${q} * ${tn}u + bn] = vb${q};`;
+    return THREADS * (q + 1) <= s.tk * tn
+      ? `    { ${load} }`
+      : `    if (lid + ${THREADS * q}u < ${s.tk * tn}u) { ${load} }`;
+  });
+  const products = range(s.tk).map(
+    (k) => `    b = vec4<${t}>(${quad.map((j) => `Bs[${k * tn + j * s.wn}u + tx]`).join(', ')});
+${quad.map((i) => `    acc${i} = acc${i} + As[${k * tm + i * s.wm}u + ty] * b;`).join('\n')}`,
+  );
+  const stores = quad.map(
+    (i) => `  if (row0 + ty + ${i * s.wm}u < M) {
+${quad
+  .map((j) => {
+    const r = `row0 + ty + ${i * s.wm}u`;
+    const c = `col0 + tx + ${j * s.wn}u`;
+    const put = split
+      ? `out[(layer * M + ${r}) * N + ${c}] = acc${i}[${j}];`
+      : `store(z, ${r}, ${c}, acc${i}[${j}]);`;
+    return `    if (${c} < N) { ${put} }`;
+  })
+  .join('\n')}
+  }`,
+  );
   return `
   let M = prm(0u); let N = prm(1u);
+  let tilesN = (N + ${tn - 1}u) / ${tn}u;
+  let tiles = tilesN * ((M + ${tm - 1}u) / ${tm}u);
+  if (wid >= tiles * prm(${layersParam}u)) { return; }
+  let layer = wid / tiles;
   ${
     split
-      ? `let z = 0u; let kbegin = wg.z * prm(${kSliceParam}u); let K = min(prm(2u), kbegin + prm(${kSliceParam}u));`
-      : 'let z = wg.z; let kbegin = 0u; let K = prm(2u);'
+      ? `let z = 0u; let kbegin = layer * prm(${layersParam + 1}u); let K = min(prm(2u), kbegin + prm(${layersParam + 1}u));`
+      : 'let z = layer; let kbegin = 0u; let K = prm(2u);'
   }
   let tx = lid % ${s.wn}u; let ty = lid / ${s.wn}u;
-  let row0 = wg.y * ${tm}u; let col0 = wg.x * ${tn}u;
+  let row0 = (wid % tiles) / tilesN * ${tm}u; let col0 = wid % tilesN * ${tn}u;
   let ak = lid % ${s.tk}u; let bn = lid % ${tn}u;
-  var arows: array<vec4<i32>, ${aLoads}>;
-  for (var q = 0u; q < ${aLoads}u; q = q + 1u) {
-    arows[q] = a_row(z, row0 + lid / ${s.tk}u + ${rowStep}u * q);
-  }
+${aLoads.map((q) => `  let arow${q} = a_row(z, row0 + lid / ${s.tk}u + ${rowStep * q}u);`).join('\n')}
   let bcol = b_col(z, col0 + bn);
-  var acc: array<vec4<${t}>, 4>;
+${quad.map((i) => `  var acc${i} = vec4<${t}>(0);`).join('\n')}
+  var b: vec4<${t}>;
   for (var k0 = kbegin; k0 < K; k0 = k0 + ${s.tk}u) {
-    // Stage A as As[k][m] and B as Bs[k][n] (zeros outside the matrices).
-    for (var q = 0u; q < ${aLoads}u; q = q + 1u) {
-      let am = lid / ${s.tk}u + ${rowStep}u * q;
-      if (am < ${tm}u) {
-        var va = ${t}(0);
-        if (row0 + am < M && k0 + ak < K) { va = load_a(arows[q], k0 + ak); }
-        As[ak * ${tm}u + am] = va;
-      }
-    }
-    for (var q = 0u; q < ${bLoads}u; q = q + 1u) {
-      let e = lid + ${THREADS}u * q;
-      if (e < ${s.tk * tn}u) {
-        let bk = e / ${tn}u;
-        var vb = ${t}(0);
-        if (k0 + bk < K && col0 + bn < N) { vb = load_b(bcol, k0 + bk); }
-        Bs[bk * ${tn}u + bn] = vb;
-      }
-    }
+    // Stage A as As[k][m] and B as Bs[k][n] (zeros outside the matrices). This invocation's
+    // A loads share one k, decomposed once.
+    let ka = a_k(k0 + ak);
+${stageA.join('\n')}
+${stageB.join('\n')}
     workgroupBarrier();
-    for (var k = 0u; k < ${s.tk}u; k = k + 1u) {
-      let b = vec4<${t}>(Bs[k * ${tn}u + tx], Bs[k * ${tn}u + tx + ${s.wn}u],
-                        Bs[k * ${tn}u + tx + ${2 * s.wn}u], Bs[k * ${tn}u + tx + ${3 * s.wn}u]);
-      acc[0] = acc[0] + As[k * ${tm}u + ty] * b;
-      acc[1] = acc[1] + As[k * ${tm}u + ty + ${s.wm}u] * b;
-      acc[2] = acc[2] + As[k * ${tm}u + ty + ${2 * s.wm}u] * b;
-      acc[3] = acc[3] + As[k * ${tm}u + ty + ${3 * s.wm}u] * b;
-    }
+${products.join('\n')}
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i = i + 1u) {
-    let r = row0 + ty + ${s.wm}u * i;
-    if (r >= M) { break; }
-    for (var j = 0u; j < 4u; j = j + 1u) {
-      let c = col0 + tx + ${s.wn}u * j;
-      if (c < N) { ${split ? 'out[(wg.z * M + r) * N + c] = acc[i][j];' : 'store(z, r, c, acc[i][j]);'} }
-    }
-  }`;
+${stores.join('\n')}`;
 }
 
 /**
- * Runs a register-blocked GEMM C[M × N] = A[M × K] · B[K × N], `batch` times (the grid's z),
- * whose operands are read and whose result is written through WGSL functions, so that matmul
- * and the implicit-GEMM convolutions share one tiled loop. `spec.helpers` defines, for the
- * element type T (inputs in0, in1, ... of type T; output out):
+ * Runs a register-blocked GEMM C[M × N] = A[M × K] · B[K × N], `batch` times, whose operands
+ * are read and whose result is written through WGSL functions, so that matmul and the
+ * implicit-GEMM convolutions share one tiled loop. `spec.helpers` defines, for the element
+ * type T (inputs in0, in1, ... of type T; output out):
  *
  *   fn a_row(z: u32, r: u32) -> vec4<i32>;       (what load_a needs of row r of batch z)
- *   fn load_a(row: vec4<i32>, k: u32) -> T;      (only called with r < M, k < K)
+ *   fn a_k(k: u32) -> vec4<i32>;                 (what load_a needs of column k of A)
+ *   fn load_a(row: vec4<i32>, k: vec4<i32>) -> T; (only called with r < M, k < K)
  *   fn b_col(z: u32, c: u32) -> vec4<i32>;       (what load_b needs of column c of batch z)
  *   fn load_b(col: vec4<i32>, k: u32) -> T;      (only called with k < K, c < N)
  *   fn store(z: u32, r: u32, c: u32, v: T);      (only called with r < M, c < N)
  *
- * a_row and b_col run once per invocation (an implicit GEMM decomposes its row index there,
- * not per load). `params` start with M, N, K; the helpers read their own words after those.
- * Tiles are 64×64 (256×16 when N ≤ 16, 16×256 when M ≤ 16 < N), 4×4 outputs per invocation
- * accumulated in registers. When there are few tiles and a long K (batch 1 only), K is split
- * over workgroup layers whose partial results are summed by a second pass; `store` must then
- * be out[r·N + c] = v, which the split path writes itself.
+ * a_row and b_col run once per invocation and a_k once per K step (an implicit GEMM
+ * decomposes its row and column indices there, not per load). `params` start with M, N, K; the helpers read their own words after those.
+ * Tiles are 64×64, or narrow/short ones when N or M is small (see `tileShape`), 4×4 outputs
+ * per invocation accumulated in registers; one workgroup per tile and batch, spread over the
+ * grid's three dimensions when they exceed the device's per-dimension limit. When there are
+ * few tiles and a long K (batch 1 only), K is split over workgroup layers whose partial
+ * results are summed by a second pass; `store` must then be out[r·N + c] = v, which the split
+ * path writes itself.
  */
 export function runGemm(
   backend: WebGPUBackend,
@@ -133,45 +174,41 @@ export function runGemm(
   batch = 1,
 ): void {
   const [m, n] = params as [number, number];
-  const shape = n <= 4 * TALL.wn ? TALL : m <= 4 * WIDE.wm ? WIDE : SQUARE;
+  const shape = tileShape(m, n);
   const tm = 4 * shape.wm;
   const tn = 4 * shape.wn;
-  const groups: [number, number, number] = [Math.ceil(n / tn), Math.ceil(m / tm), batch];
-  if (groups.some((g) => g > MAX_GROUPS)) {
-    throw new BackendError(
-      `webgpu: ${spec.op} needs a grid of ${groups.join('×')} workgroups (${m}×${n} outputs in ` +
-        `${tm}×${tn} tiles, ${batch} batches); at most ${MAX_GROUPS} per dimension is supported`,
-    );
-  }
+  const tiles = Math.ceil(n / tn) * Math.ceil(m / tm);
+  if (tiles * batch === 0) return;
   const t = spec.type;
-  const gemm = (slice?: { steps: number; count: number }) =>
+  const what = `${spec.op} (${m}×${n} outputs in ${tm}×${tn} tiles, ${batch} batches)`;
+  const gemm = (split: boolean) =>
     program({
-      key: `gemm-${shape.name}${slice ? '-split' : ''}:${spec.key}`,
+      key: `gemm-${shape.name}${split ? '-split' : ''}:${spec.key}`,
       inputs: inputs.map(() => t),
       output: t,
-      numParams: params.length + (slice ? 1 : 0),
+      numParams: params.length + (split ? 2 : 1),
       helpers: spec.helpers,
       workgroup: {
         size: THREADS,
         shared: `var<workgroup> As: array<${t}, ${shape.tk * tm}>;
 var<workgroup> Bs: array<${t}, ${shape.tk * tn}>;`,
       },
-      body: () => gemmWgsl(t, shape, slice ? params.length : undefined),
+      body: () => gemmWgsl(t, shape, params.length, split),
     });
-  const slices = batch === 1 ? splitK(groups[0] * groups[1], params[2]!, shape.tk) : null;
+  const slices = batch === 1 ? splitK(tiles, params[2]!, shape.tk, backend.occupancy) : null;
   if (!slices) {
-    backend.run(gemm(), inputs, out, params, groups);
+    backend.run(gemm(false), inputs, out, [...params, batch], backend.groups(tiles * batch, what));
     return;
   }
   // Few tiles and a long K (e.g. a filter gradient summing over every position): each K slice
   // is a workgroup layer writing its partial C, then one pass sums the slices into out.
   const partial = backend.alloc({ shape: [slices.count, m, n], dtype: out.dtype });
   backend.run(
-    gemm(slices),
+    gemm(true),
     inputs,
     partial,
-    [...params, slices.steps],
-    [groups[0], groups[1], slices.count],
+    [...params, slices.count, slices.steps],
+    backend.groups(tiles * slices.count, what),
   );
   const sum = program({
     key: `gemm-slices-sum:${t}`,
@@ -187,17 +224,21 @@ var<workgroup> Bs: array<${t}, ${shape.tk * tn}>;`,
   backend.free(partial);
 }
 
-/** Workgroups a GEMM should have at least, else its K is split (the GPU would idle). */
-const MIN_WORKGROUPS = 64;
 /** Fewest K indices worth a slice of their own. */
 const MIN_SLICE = 256;
 
 /**
- * How to split K over workgroup layers when `tiles` workgroups are too few: `steps` K indices
- * (a multiple of the tile's K step) per slice, `count` slices; null if not worth it.
+ * How to split K over workgroup layers when `tiles` workgroups are fewer than the device's
+ * `occupancy`: `steps` K indices (a multiple of the tile's K step) per slice, `count` slices;
+ * null if not worth it.
  */
-function splitK(tiles: number, k: number, tk: number): { steps: number; count: number } | null {
-  const count = Math.min(Math.ceil(MIN_WORKGROUPS / tiles), Math.floor(k / MIN_SLICE));
+function splitK(
+  tiles: number,
+  k: number,
+  tk: number,
+  occupancy: number,
+): { steps: number; count: number } | null {
+  const count = Math.min(Math.ceil(occupancy / tiles), Math.floor(k / MIN_SLICE));
   if (count <= 1) return null;
   const steps = Math.ceil(k / count / tk) * tk;
   return { steps, count: Math.ceil(k / steps) };
@@ -230,7 +271,8 @@ fn a_offset(z: u32) -> u32 {${baseOf(3 + rb)}
 fn b_offset(z: u32) -> u32 {${baseOf(3 + 2 * rb)}
 }
 fn a_row(z: u32, r: u32) -> vec4<i32> { return vec4<i32>(i32(a_offset(z) + ${tA ? 'r' : 'r * prm(2u)'}), 0, 0, 0); }
-fn load_a(row: vec4<i32>, k: u32) -> ${t} { return in0[u32(row.x) + ${tA ? 'k * prm(0u)' : 'k'}]; }
+fn a_k(k: u32) -> vec4<i32> { return vec4<i32>(i32(${tA ? 'k * prm(0u)' : 'k'}), 0, 0, 0); }
+fn load_a(row: vec4<i32>, k: vec4<i32>) -> ${t} { return in0[u32(row.x + k.x)]; }
 fn b_col(z: u32, c: u32) -> vec4<i32> { return vec4<i32>(i32(b_offset(z) + ${tB ? 'c * prm(2u)' : 'c'}), 0, 0, 0); }
 fn load_b(col: vec4<i32>, k: u32) -> ${t} { return in1[u32(col.x) + ${tB ? 'k' : 'k * prm(1u)'}]; }
 fn store(z: u32, r: u32, c: u32, v: ${t}) { out[(z * prm(0u) + r) * prm(1u) + c] = v; }`;

@@ -1,6 +1,7 @@
 import type { DType, Kernel, TensorInfo } from '@tapegrad/core';
 import { shapesEqual, sizeFromShape } from '@tapegrad/core';
-import type { GpuData, WebGPUBackend } from '../backend.js';
+import type { GpuData, Program, WebGPUBackend } from '../backend.js';
+import type { FusedExpression } from '../fusion/codegen.js';
 import { fusedExpression } from '../fusion/codegen.js';
 import { program, wgslType } from '../wgsl.js';
 import { transposeInfo } from './layout.js';
@@ -65,8 +66,60 @@ function layout(
   };
 }
 
-function reduceKernel(op: string): WK<{ axes: number[] }> {
+/** Elements one workgroup reduces at least before a reduction is split over workgroups. */
+const MIN_PART = 4096;
+
+/**
+ * Parts each line of a reduction is split into: lines of R elements reduced by `count`
+ * workgroups would leave the device idle when count is small and R long (a full sum is one
+ * workgroup), so each line is cut into parts of ≥ MIN_PART elements, up to the backend's
+ * `occupancy` workgroups in all, and a second pass combines the parts.
+ */
+function partsOf(count: number, reduce: number, occupancy: number): number {
+  return Math.max(1, Math.min(Math.floor(reduce / MIN_PART), Math.ceil(occupancy / count)));
+}
+
+/**
+ * The reduction program: workgroup wid reduces part wid % parts (`len` elements) of line
+ * wid / parts, through `fused(i)` (the input, or a lazy input's expression: a fused prologue),
+ * into out[wid]. Params: lines·parts, R, inner, parts, len, then the prologue's words.
+ */
+function reduceProgram(
+  op: string,
+  t: string,
+  outT: string,
+  prologue: FusedExpression | null,
+): Program {
   const r = REDUCERS[op]!;
+  return program({
+    key: `reduce:${op}:${t}>${outT}${prologue ? `:${prologue.key}` : ''}`,
+    inputs: prologue ? prologue.inputs.map((d) => wgslType(d.dtype)) : [t],
+    output: outT,
+    numParams: 5 + (prologue?.params.length ?? 0),
+    helpers: `fn comb(x: ${t}, y: ${t}) -> ${t} { return ${r.combine(t)}; }
+${prologue ? prologue.code : `fn fused(i: u32) -> ${t} { return in0[i]; }`}`,
+    workgroup: { size: WG, shared: `var<workgroup> sh: array<${t}, ${WG}>;` },
+    body: `
+  if (wid >= prm(0u)) { return; }
+  let R = prm(1u);
+  let inner = prm(2u);
+  let line = wid / prm(3u);
+  let k0 = (wid % prm(3u)) * prm(4u);
+  let k1 = min(R, k0 + prm(4u));
+  let base = (line / inner) * R * inner + line % inner;
+  var acc: ${t} = ${r.identity(t)};
+  for (var k = k0 + lid; k < k1; k = k + ${WG}u) { acc = comb(acc, fused(base + k * inner)); }
+  sh[lid] = acc;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid < s) { sh[lid] = comb(sh[lid], sh[lid + s]); }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { out[wid] = ${outT}(sh[0]); }`,
+  });
+}
+
+function reduceKernel(op: string): WK<{ axes: number[] }> {
   return ({ inputs: [x], attrs, outputs: [o], backend }) => {
     const { src, outer, reduce, inner, temp } = layout(backend, x!, attrs.axes);
     const out = backend.alloc(o!);
@@ -77,47 +130,44 @@ function reduceKernel(op: string): WK<{ axes: number[] }> {
     const lazy = src.dataId as GpuData;
     const prologue =
       lazy.expr && shapesEqual(lazy.expr.shape, src.shape)
-        ? fusedExpression(lazy, src.shape, 3)
+        ? fusedExpression(lazy, src.shape, 5)
         : null;
-    const prog = program({
-      key: `reduce:${op}:${x!.dtype}>${o!.dtype}${prologue ? `:${prologue.key}` : ''}`,
-      inputs: prologue ? prologue.inputs.map((d) => wgslType(d.dtype)) : [t],
-      output: outT,
-      numParams: 3 + (prologue?.params.length ?? 0),
-      helpers: `fn comb(x: ${t}, y: ${t}) -> ${t} { return ${r.combine(t)}; }
-${prologue ? prologue.code : `fn fused(i: u32) -> ${t} { return in0[i]; }`}`,
-      workgroup: { size: WG, shared: `var<workgroup> sh: array<${t}, ${WG}>;` },
-      body: `
-  if (wid >= prm(0u)) { return; }
-  let R = prm(1u);
-  let inner = prm(2u);
-  let base = (wid / inner) * R * inner + wid % inner;
-  var acc: ${t} = ${r.identity(t)};
-  for (var k = lid; k < R; k = k + ${WG}u) { acc = comb(acc, fused(base + k * inner)); }
-  sh[lid] = acc;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid < s) { sh[lid] = comb(sh[lid], sh[lid + s]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { out[wid] = ${outT}(sh[0]); }`,
-    });
-    backend.run(
-      prog,
-      prologue ? prologue.inputs : [lazy],
-      out,
-      [count, reduce, inner, ...(prologue?.params ?? [])],
-      grid(count),
-    );
+    const inputs = prologue ? prologue.inputs : [lazy];
+    const extra = prologue?.params ?? [];
+    const parts = partsOf(count, reduce, backend.occupancy);
+    const name = `reduce ${op}`;
+    if (parts === 1) {
+      backend.run(
+        reduceProgram(op, t, outT, prologue),
+        inputs,
+        out,
+        [count, reduce, inner, 1, reduce, ...extra],
+        backend.groups(count, name),
+      );
+    } else {
+      // The parts of every line into partial[count, parts], then each line's parts into out.
+      const len = Math.ceil(reduce / parts);
+      const partial = backend.alloc({ shape: [count, parts], dtype: x!.dtype });
+      const groups = count * parts;
+      backend.run(
+        reduceProgram(op, t, t, prologue),
+        inputs,
+        partial,
+        [groups, reduce, inner, parts, len, ...extra],
+        backend.groups(groups, name),
+      );
+      backend.run(
+        reduceProgram(op, t, outT, null),
+        [partial],
+        out,
+        [count, parts, 1, 1, parts],
+        backend.groups(count, name),
+      );
+      backend.free(partial);
+    }
     if (temp) backend.free(src.dataId);
     return { dataId: out, shape: o!.shape, dtype: o!.dtype };
   };
-}
-
-/** One workgroup per output: a 2-D grid when there are more than 65535. */
-export function grid(count: number): [number, number, number] {
-  const x = Math.min(Math.max(count, 1), 65535);
-  return [count === 0 ? 0 : x, Math.ceil(count / x), 1];
 }
 
 function argKernel(isMax: boolean): WK<{ axis: number }> {
@@ -175,7 +225,13 @@ fn better(v1: ${t}, i1: i32, v2: ${t}, i2: i32) -> bool {
   }
   if (lid == 0u) { out[wid] = max(si[0], 0); }`,
     });
-    backend.run(prog, [src.dataId as GpuData], out, [count, reduce, inner], grid(count));
+    backend.run(
+      prog,
+      [src.dataId as GpuData],
+      out,
+      [count, reduce, inner],
+      backend.groups(count, `arg ${isMax ? 'max' : 'min'}`),
+    );
     if (temp) backend.free(src.dataId);
     return { dataId: out, shape: o!.shape, dtype: o!.dtype };
   };

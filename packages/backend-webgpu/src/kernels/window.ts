@@ -89,17 +89,20 @@ fn inside(g: Geo, z: vec4<i32>) -> bool {
   return z.y >= 0 && z.y < g.id && z.z >= 0 && z.z < g.ih && z.w >= 0 && z.w < g.iw;
 }
 /**
- * The output whose tap k reads the input at padded position zp (the inverse of tap_pos):
- * (depth, height, width, 1), or all -1 when there is none (zp − tap offset off the stride grid or
- * outside the output).
+ * The output whose window starts at padded position n (y, z, w): (depth, height, width, 1), or
+ * all -1 when there is none (n off the stride grid or outside the output).
  */
-fn source_of(g: Geo, zp: vec4<i32>, k: vec3<i32>) -> vec4<i32> {
-  let n = zp - tap_offset(g, k);
+fn source_at(g: Geo, n: vec4<i32>) -> vec4<i32> {
   if (n.y < 0 || n.z < 0 || n.w < 0 || n.y % g.sd != 0 || n.z % g.sh != 0 || n.w % g.sw != 0) {
     return vec4<i32>(-1);
   }
   let o = vec3<i32>(n.y / g.sd, n.z / g.sh, n.w / g.sw);
   if (o.x >= g.od || o.y >= g.oh || o.z >= g.ow) { return vec4<i32>(-1); }
   return vec4<i32>(o, 1);
-}`;
+}
+/**
+ * The output whose tap k reads the input at padded position zp (the inverse of tap_pos), as
+ * source_at.
+ */
+fn source_of(g: Geo, zp: vec4<i32>, k: vec3<i32>) -> vec4<i32> { return source_at(g, zp - tap_offset(g, k)); }`;
 }
