@@ -27,6 +27,7 @@ export const BACKENDS: readonly { name: string; pkg: string; factory: string }[]
  * here fails the check: a reviewer must say why (e.g. its output is bool or int).
  */
 export const NONDIFFERENTIABLE_REASONS: Readonly<Record<string, string>> = {
+  AdamUpdate: 'an optimizer step, applied outside the tape',
   All: 'bool output',
   Any: 'bool output',
   ArgMax: 'int32 index output',
