@@ -88,23 +88,27 @@ fn fmod_f(a: f32, b: f32) -> f32 {
   if (is_inf(b)) { return a; }
   return a - b * trunc(a / b);
 }
+/** expm1 by its Taylor series: accurate for |x| ≤ 0.5. */
+fn expm1_series(x: f32) -> f32 {
+  return x * (1.0 + x * (0.5 + x * (0.16666667 + x * (0.041666668 + x * (0.008333334 + x * (0.0013888889 + x * 0.0001984127))))));
+}
 fn expm1_f(x: f32) -> f32 {
-  // Taylor series below 0.5 in magnitude (no cancellation), exp − 1 above; both computed.
-  let t = clamp(x, -0.5, 0.5);
-  let p = t * (1.0 + t * (0.5 + t * (0.16666667 + t * (0.041666668 + t * (0.008333334 + t * (0.0013888889 + t * 0.0001984127))))));
-  return select(exp_f(x) - 1.0, p, abs(x) < 0.5);
+  // The series below 0.5 in magnitude (no cancellation), exp − 1 above; both computed.
+  return select(exp_f(x) - 1.0, expm1_series(clamp(x, -0.5, 0.5)), abs(x) < 0.5);
 }
 fn tanh_f(x: f32) -> f32 {
-  // tanh|x| = −m / (2 + m) with m = expm1(−2|x|): one expm1, exact near 0, 1 at infinity.
-  let m = expm1_f(-2.0 * abs(x));
-  let r = -m / (2.0 + m);
-  return select(select(r, -r, x < 0.0), x, is_nan(x));
+  // With t = 2|x|: r / (r + 2), r = expm1(t), for t < 1.1 (no cancellation); else
+  // (1 − e) / (1 + e) with e = exp(−t) ≤ 1 (1 at infinity). Both computed, then selected.
+  let t = 2.0 * abs(x);
+  let r = select(exp_f(min(t, 1.1)) - 1.0, expm1_series(min(t, 0.5)), t < 0.5);
+  let e = exp_f(-t);
+  let v = select((1.0 - e) / (1.0 + e), r / (r + 2.0), t < 1.1);
+  return select(select(v, -v, x < 0.0), x, is_nan(x));
 }
 fn sigmoid_f(x: f32) -> f32 {
   // e = exp(−|x|) ≤ 1: 1 / (1 + e) for x ≥ 0, e / (1 + e) below (no overflow either way).
   let e = exp_f(-abs(x));
-  let d = 1.0 / (1.0 + e);
-  return select(select(e * d, d, x >= 0.0), x, is_nan(x));
+  return select(select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0), x, is_nan(x));
 }
 fn softplus_f(x: f32) -> f32 {
   if (x > 0.0) { return x + log1p_f(exp_f(-x)); }

@@ -19,6 +19,7 @@ import type {
 import type { GpuData, WebGPUBackend } from '../backend.js';
 import { wgslType } from '../wgsl.js';
 import { matmulSpec, runGemm } from './matmul.js';
+import { WINDOW_FIELDS } from '@tapegrad/ops-conv';
 import { windowOf, windowWgsl } from './window.js';
 
 type WK<A> = Kernel<A, WebGPUBackend>;
@@ -138,11 +139,23 @@ function backpropInput(op: string): WK<ConvBackpropInputAttrs> {
     const w = windowOf(op, attrs.inputShape, f!.shape.slice(0, r), attrs);
     const cin = attrs.inputShape[r + 1]!;
     const cout = f!.shape[r + 1]!;
+    // With unit strides every (input, tap) pair has its output (if inside): no stride test.
+    const unit = (['sd', 'sh', 'sw'] as const).every(
+      (field) => w.params[WINDOW_FIELDS.indexOf(field)] === 1,
+    );
+    const source = (t: string): string =>
+      unit
+        ? `let n = row.yzw - k.yzw;
+  if (any(n < vec3<i32>(0)) || n.x >= g.od || n.y >= g.oh || n.z >= g.ow) { return ${t}(0); }
+  return in0[out_index(g, vec4<i32>(row.x, n)) * cout + k.x];`
+        : `let o = source_at(g, vec4<i32>(row.x, row.yzw - k.yzw));
+  if (o.w < 0) { return ${t}(0); }
+  return in0[out_index(g, vec4<i32>(row.x, o.xyz)) * cout + k.x];`;
     // Params: M, N (= Cin), K, Cout, then the geometry.
     return runConvGemm(
       backend,
       op,
-      'conv-input',
+      unit ? 'conv-input-unit' : 'conv-input',
       [dy!, f!],
       spec as TensorInfo,
       [w.inPositions, cin, w.taps * cout],
@@ -157,9 +170,7 @@ fn a_k(k: u32) -> vec4<i32> {
 }
 fn load_a(row: vec4<i32>, k: vec4<i32>) -> ${t} {
   let g = geo(); let cout = prmi(3u);
-  let o = source_at(g, vec4<i32>(row.x, row.yzw - k.yzw));
-  if (o.w < 0) { return ${t}(0); }
-  return in0[out_index(g, vec4<i32>(row.x, o.xyz)) * cout + k.x];
+  ${source(t)}
 }
 fn b_col(z: u32, c: u32) -> vec4<i32> { return vec4<i32>(i32(c), 0, 0, 0); }
 fn load_b(col: vec4<i32>, k: u32) -> ${t} {

@@ -143,6 +143,8 @@ export const BINARY: Record<string, EwSpec> = {
   Mod: byType('mod_f(a, b)', 'mod_i(a, b)'),
   FloorDiv: byType('floor(a / b)', 'floordiv_i(a, b)'),
   Prelu: same('select(a, b * a, a < 0)'),
+  // relu's backward: dy where x > 0, else 0 (a NaN x gives 0, as where(x > 0, dy, 0)).
+  ReluGrad: same('select(0, a, b > 0)'),
   Equal: cmp('a == b'),
   NotEqual: {
     expr: (c) =>
