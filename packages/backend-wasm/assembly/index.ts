@@ -6,7 +6,7 @@
  */
 export { gemm, gemmBatch, gemmWorkspaceBytes } from './gemm';
 export { unary, binary, binaryRows, unaryInt, binaryInt } from './elementwise';
-export { reduce, softmaxRows } from './reduce';
+export { reduce, softmaxRows, softmaxCrossEntropyRows } from './reduce';
 export { im2col, col2im } from './im2col';
 export { unaryMath } from './transcendental';
 export { compare, predicate, broadcastRow, selectRow, cast } from './compare';

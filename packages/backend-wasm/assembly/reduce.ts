@@ -172,3 +172,60 @@ export function softmaxRows(x: usize, out: usize, rows: i32, n: i32, log: bool):
     }
   }
 }
+
+/**
+ * Softmax cross-entropy along `rows` contiguous rows of n > 0 logits x against labels
+ * (SoftmaxCrossEntropyWithLogits): out[o] = Σ_k labels_k·(max + log Σ e^(x−max) − x_k); or,
+ * with `grad`, its logits gradient (SoftmaxCrossEntropyGrad):
+ * out[o, k] = dy[o]·(e^(x_k−max) / Σ · Σ labels − labels_k). Exponentials and sums in float64,
+ * as softmaxRows.
+ */
+export function softmaxCrossEntropyRows(
+  labels: usize,
+  x: usize,
+  dy: usize,
+  out: usize,
+  rows: i32,
+  n: i32,
+  grad: bool,
+): void {
+  for (let o = 0; o < rows; o++) {
+    const offset = (<usize>(o * n)) << 2;
+    const src = x + offset;
+    const lab = labels + offset;
+    let maxv = <f64>extremeRow(src, n, true);
+    if (maxv == -Infinity) maxv = 0;
+    let sums = f64x2.splat(0);
+    for (let k = 0; k < n; k += 2) {
+      sums = f64x2.add(sums, Softmax.exp2(src + ((<usize>k) << 2), maxv, k + 2 <= n));
+    }
+    const total = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
+    if (!grad) {
+      const lse = maxv + f64x2.extract_lane(Double2.log(f64x2.splat(total)), 0);
+      let loss: f64 = 0;
+      for (let k = 0; k < n; k++) {
+        const p = (<usize>k) << 2;
+        loss += <f64>load<f32>(lab + p) * (lse - <f64>load<f32>(src + p));
+      }
+      store<f32>(out + ((<usize>o) << 2), <f32>loss);
+      continue;
+    }
+    let labelSum: f64 = 0;
+    for (let k = 0; k < n; k++) labelSum += <f64>load<f32>(lab + ((<usize>k) << 2));
+    const g = <f64>load<f32>(dy + ((<usize>o) << 2));
+    const scale = f64x2.splat((g * labelSum) / total);
+    const gv = f64x2.splat(g);
+    const dst = out + offset;
+    for (let k = 0; k < n; k += 2) {
+      const p = (<usize>k) << 2;
+      const pair = k + 2 <= n;
+      const l = f64x2.promote_low_f32x4(
+        pair ? v128.load64_zero(lab + p) : v128.load32_zero(lab + p),
+      );
+      const e = Softmax.exp2(src + p, maxv, pair);
+      const y = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(e, scale), f64x2.mul(gv, l)));
+      if (pair) v128.store64_lane(dst + p, y, 0);
+      else v128.store32_lane(dst + p, y, 0);
+    }
+  }
+}

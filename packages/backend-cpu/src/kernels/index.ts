@@ -2,6 +2,7 @@ import type { Kernel } from '@tapegrad/core';
 import { binaryKernels } from './binary.js';
 import { convKernels } from './conv/index.js';
 import { coreKernels } from './core.js';
+import { lossKernels } from './losses.js';
 import { matmulKernels } from './matmul.js';
 import { nnKernels } from './nn.js';
 import { optimizerKernels } from './optimizer.js';
@@ -18,6 +19,7 @@ export const cpuKernels: Record<string, Kernel> = {
   ...matmulKernels,
   ...shapeKernels,
   ...nnKernels,
+  ...lossKernels,
   ...optimizerKernels,
   ...convKernels,
 };

@@ -115,6 +115,49 @@ export function nnSuite(ctx: SuiteContext): void {
         [2.0, -1.0, 0.5],
       ];
 
+      it('SoftmaxCrossEntropyWithLogits and its Grad: rank 3, soft labels (Σ ≠ 1), large and −∞ logits, against float64 references', () => {
+        const run = (op: string, inputs: Tensor[]) => ctx.engine.run(op, inputs) as Tensor;
+        const shape = [2, 3, 5];
+        const x = ctx.rand(shape, 31, -30, 30);
+        const y = ctx.rand(shape, 32, 0, 1); // soft labels, rows not summing to 1
+        const dy = ctx.rand([2, 3], 33, -2, 2);
+        const xs = Array.from(x.dataSync());
+        const ys = Array.from(y.dataSync());
+        const dys = Array.from(dy.dataSync());
+        const loss: number[] = [];
+        const grad: number[] = [];
+        for (let r = 0; r < 6; r++) {
+          const row = xs.slice(r * 5, r * 5 + 5);
+          const lab = ys.slice(r * 5, r * 5 + 5);
+          const p = softmaxRef(row);
+          const labelSum = lab.reduce((a, b) => a + b, 0);
+          loss.push(-lab.reduce((s, l, k) => s + l * Math.log(p[k]!), 0));
+          grad.push(...p.map((pk, k) => dys[r]! * (pk * labelSum - lab[k]!)));
+        }
+        expectClose(run('SoftmaxCrossEntropyWithLogits', [y, x]), loss, {
+          shape: [2, 3],
+          rtol: 1e-5,
+          atol: 1e-5,
+        });
+        expectClose(run('SoftmaxCrossEntropyGrad', [dy, y, x]), grad, { shape, atol: 1e-6 });
+        // Large logits stay finite; a −∞ logit with label 0 in the gradient is exactly 0·dy.
+        expectClose(
+          run('SoftmaxCrossEntropyWithLogits', [ctx.t([[0, 1]]), ctx.t([[1000, 1001]])]),
+          [0.31326169],
+        );
+        expectClose(
+          run('SoftmaxCrossEntropyGrad', [
+            ctx.t([2]),
+            ctx.t([[0, 1, 0]]),
+            ctx.t([[0, 0, -Infinity]]),
+          ]),
+          [[1, -1, 0]],
+        );
+        expect(() =>
+          run('SoftmaxCrossEntropyWithLogits', [ctx.t([[1, 0]]), ctx.t([[1, 2, 3]])]),
+        ).toThrow(/softmaxCrossEntropy: labels \[1,2\] and logits \[1,3\] must have one shape/);
+      });
+
       it('softmaxCrossEntropy equals −Σ y·log softmax, averaged over examples', () => {
         const per = logits.map(
           (row, r) => -softmaxRef(row).reduce((s, p, k) => s + labels[r]![k]! * Math.log(p), 0),

@@ -1,10 +1,10 @@
 import type { Tensor } from '@tapegrad/core';
+import { upcastType } from '@tapegrad/core';
 import type { Arg } from '../../../util.js';
+import { cast } from '../../../util.js';
 import { add } from '../../elementwise/add.js';
 import { mul } from '../../elementwise/mul.js';
-import { neg } from '../../elementwise/neg.js';
-import { sum } from '../../reduction/sum.js';
-import { logSoftmax } from '../log-softmax.js';
+import { softmaxCrossEntropyWithLogits } from '../softmax-cross-entropy-with-logits.js';
 import { lossOperands } from './common.js';
 import { Reduction, computeWeightedLoss } from './compute-weighted-loss.js';
 
@@ -33,6 +33,7 @@ export function softmaxCrossEntropy(
     labelSmoothing > 0
       ? add(mul(rawLabels, 1 - labelSmoothing), labelSmoothing / numClasses)
       : rawLabels;
-  const perExample = neg(sum(mul(labels, logSoftmax(x, -1)), -1));
+  const dtype = upcastType(labels.dtype, x.dtype);
+  const perExample = softmaxCrossEntropyWithLogits(cast(labels, dtype), cast(x, dtype));
   return computeWeightedLoss(perExample, weights, reduction);
 }
