@@ -49,20 +49,20 @@ await withWebGPU('webgpu register-blocked GEMM', () => {
   describe('webgpu BatchMatMul: register-blocked tiles, 4×4 per invocation', () => {
     // Sizes that are not multiples of the tiles nor of the K steps, and larger than one tile,
     // on every tile shape: 64×64 (1×1, 65×66, 5×7), 512×8 (67×5, 600×5), 256×16 (300×16),
-    // 128×32 (120×30, 70×20), 16×256 (3×70, 16×300), 32×128 (27×120).
+    // 256×32 (250×30, 200×20), 16×256 (3×70, 16×300), 32×128 (27×120).
     for (const [m, n, k] of [
       [1, 1, 1],
       [67, 5, 33],
       [600, 5, 33],
       [300, 16, 21],
-      [120, 30, 50],
+      [250, 30, 50],
       [3, 70, 17],
       [16, 300, 9],
       [27, 120, 40],
       [65, 66, 130],
       // few tiles, long K: K split over workgroup layers, then summed
       [5, 7, 3000],
-      [70, 20, 600],
+      [200, 20, 600],
     ] as const) {
       for (const tA of [false, true]) {
         for (const tB of [false, true]) {

@@ -4,27 +4,30 @@ import { program, strides, wgslType } from '../wgsl.js';
 
 /**
  * How a workgroup's 256 invocations cover its tile of C: a wm × wn grid of invocations, each
- * computing 4×4 outputs (rows ty + wm·i, columns tx + wn·j), so the tile is 4·wm × 4·wn; tk is
- * the K step staged in workgroup memory ((4·wm + 4·wn)·tk words, at most 16 KiB).
+ * computing rm×4 outputs (rows ty + wm·i, columns tx + wn·j), so the tile is rm·wm × 4·wn; tk
+ * is the K step staged in workgroup memory ((rm·wm + 4·wn)·tk words, at most 16 KiB).
  */
 interface TileShape {
   name: string;
   wm: number;
   wn: number;
   tk: number;
+  /** Rows per invocation (4 unless given). */
+  rm?: number;
 }
 
 /** 64×64 tiles: the general case. */
 const SQUARE: TileShape = { name: 'sq', wm: 16, wn: 16, tk: 16 };
 /**
  * Tiles for a narrow C (convolutions with few output channels, dense layers with few units):
- * 8, 16 or 32 columns and as many rows as the 256 invocations then cover, so that few
- * invocations compute columns past N. The K step keeps the staged tiles ≤ 10 KiB.
+ * 8, 16 or 32 columns and as many rows as the 256 invocations then cover (8 rows each for 32
+ * columns: 8×4 per invocation reads 12 staged values per 32 products, 4×4 reads 8 per 16), so
+ * that few invocations compute columns past N. The K step keeps the staged tiles ≤ 9 KiB.
  */
 const NARROW: readonly TileShape[] = [
   { name: 'n8', wm: 128, wn: 2, tk: 4 }, // 512×8
   { name: 'n16', wm: 64, wn: 4, tk: 8 }, // 256×16
-  { name: 'n32', wm: 32, wn: 8, tk: 16 }, // 128×32
+  { name: 'n32', wm: 32, wn: 8, tk: 8, rm: 8 }, // 256×32
 ];
 /** The same for a short C (few rows: small batches, filter gradients of few taps). */
 const SHORT: readonly TileShape[] = [
@@ -32,6 +35,11 @@ const SHORT: readonly TileShape[] = [
   { name: 'm32', wm: 8, wn: 32, tk: 16 }, // 32×128
 ];
 const THREADS = 256;
+
+/** Rows of a tile. */
+function tileRows(s: TileShape): number {
+  return (s.rm ?? 4) * s.wm;
+}
 
 /**
  * The tile of an M × N product: among 64×64 and the narrow (short) tiles that cover all N
@@ -41,8 +49,8 @@ const THREADS = 256;
  */
 function tileShape(m: number, n: number): TileShape {
   const padded = (s: TileShape): number =>
-    Math.ceil(m / (4 * s.wm)) * 4 * s.wm * Math.ceil(n / (4 * s.wn)) * 4 * s.wn;
-  const fits = [...NARROW.filter((s) => n <= 4 * s.wn), ...SHORT.filter((s) => m <= 4 * s.wm)];
+    Math.ceil(m / tileRows(s)) * tileRows(s) * Math.ceil(n / (4 * s.wn)) * 4 * s.wn;
+  const fits = [...NARROW.filter((s) => n <= 4 * s.wn), ...SHORT.filter((s) => m <= tileRows(s))];
   return fits.reduce((best, s) => (padded(s) < padded(best) ? s : best), SQUARE);
 }
 
@@ -67,7 +75,7 @@ export interface GemmSpec {
  * it is a batch.
  */
 function gemmWgsl(t: string, s: TileShape, layersParam: number, split: boolean): string {
-  const tm = 4 * s.wm;
+  const tm = tileRows(s);
   const tn = 4 * s.wn;
   const rowStep = THREADS / s.tk;
   // The loops below are unrolled here (their trip counts are constants): a GPU compiler would
@@ -76,6 +84,7 @@ function gemmWgsl(t: string, s: TileShape, layersParam: number, split: boolean):
   const aLoads = range(Math.ceil((s.tk * tm) / THREADS));
   const bLoads = range(Math.ceil((s.tk * tn) / THREADS));
   const quad = range(4);
+  const rows = range(s.rm ?? 4);
   const stageA = aLoads.map((q) => {
     const am = `lid / ${s.tk}u + ${rowStep * q}u`;
     const load = `var va${q} = ${t}(0);
@@ -96,9 +105,9 @@ function gemmWgsl(t: string, s: TileShape, layersParam: number, split: boolean):
   });
   const products = range(s.tk).map(
     (k) => `    b = vec4<${t}>(${quad.map((j) => `Bs[${k * tn + j * s.wn}u + tx]`).join(', ')});
-${quad.map((i) => `    acc${i} = acc${i} + As[${k * tm + i * s.wm}u + ty] * b;`).join('\n')}`,
+${rows.map((i) => `    acc${i} = acc${i} + As[${k * tm + i * s.wm}u + ty] * b;`).join('\n')}`,
   );
-  const stores = quad.map(
+  const stores = rows.map(
     (i) => `  if (row0 + ty + ${i * s.wm}u < M) {
 ${quad
   .map((j) => {
@@ -128,7 +137,7 @@ ${quad
   let ak = lid % ${s.tk}u; let bn = lid % ${tn}u;
 ${aLoads.map((q) => `  let arow${q} = a_row(z, row0 + lid / ${s.tk}u + ${rowStep * q}u);`).join('\n')}
   let bcol = b_col(z, col0 + bn);
-${quad.map((i) => `  var acc${i} = vec4<${t}>(0);`).join('\n')}
+${rows.map((i) => `  var acc${i} = vec4<${t}>(0);`).join('\n')}
   var b: vec4<${t}>;
   for (var k0 = kbegin; k0 < K; k0 = k0 + ${s.tk}u) {
     // Stage A as As[k][m] and B as Bs[k][n] (zeros outside the matrices). This invocation's
@@ -175,7 +184,7 @@ export function runGemm(
 ): void {
   const [m, n] = params as [number, number];
   const shape = tileShape(m, n);
-  const tm = 4 * shape.wm;
+  const tm = tileRows(shape);
   const tn = 4 * shape.wn;
   const tiles = Math.ceil(n / tn) * Math.ceil(m / tm);
   if (tiles * batch === 0) return;
