@@ -4,7 +4,7 @@
  * the same vector expressions on splatted scalars, so every element rounds alike.
  */
 
-/** β·s + c·x: a moment's exponential average (c = 1 − β). */
+/** β·s + c·x: a moment's exponential average (c = 1 − β), or a momentum buffer (c = 1). */
 function average(beta: v128, s: v128, c: v128, x: v128): v128 {
   return f32x4.add(f32x4.mul(beta, s), f32x4.mul(c, x));
 }
@@ -70,6 +70,48 @@ export function adamUpdate(
     store<f32>(mOut + o, f32x4.extract_lane(m1, 0));
     store<f32>(vOut + o, f32x4.extract_lane(v1, 0));
     const p1 = adamParam(f32x4.splat(load<f32>(p + o)), m1, v1, dc, ss, ib, eps);
+    store<f32>(pOut + o, f32x4.extract_lane(p1, 0));
+  }
+}
+
+/** SGD with momentum's new parameter: p − lr·(Nesterov ? g + μ·b : b), b the new buffer. */
+function momentumParam(p: v128, g: v128, b: v128, lr: v128, mu: v128, nesterov: bool): v128 {
+  const direction = nesterov ? f32x4.add(g, f32x4.mul(mu, b)) : b;
+  return f32x4.sub(p, f32x4.mul(lr, direction));
+}
+
+/**
+ * One SGD-with-momentum step over n floats (MomentumUpdate): b' = μ·b + g;
+ * p' = p − lr·b', or with Nesterov p' = p − lr·(g + μ·b'). Outputs do not overlap the inputs.
+ */
+export function momentumUpdate(
+  p: usize,
+  g: usize,
+  b: usize,
+  pOut: usize,
+  bOut: usize,
+  n: i32,
+  lr: f32,
+  momentum: f32,
+  nesterov: bool,
+): void {
+  const lv = f32x4.splat(lr);
+  const mu = f32x4.splat(momentum);
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const gv = v128.load(g + o);
+    const b1 = average(mu, v128.load(b + o), one, gv);
+    v128.store(bOut + o, b1);
+    v128.store(pOut + o, momentumParam(v128.load(p + o), gv, b1, lv, mu, nesterov));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const gv = f32x4.splat(load<f32>(g + o));
+    const b1 = average(mu, f32x4.splat(load<f32>(b + o)), one, gv);
+    store<f32>(bOut + o, f32x4.extract_lane(b1, 0));
+    const p1 = momentumParam(f32x4.splat(load<f32>(p + o)), gv, b1, lv, mu, nesterov);
     store<f32>(pOut + o, f32x4.extract_lane(p1, 0));
   }
 }

@@ -1,6 +1,6 @@
 import type { Tensor, Variable } from '@tapegrad/core';
 import { ArgumentError, createFill } from '@tapegrad/core';
-import { add, mul, sub } from '@tapegrad/ops-math';
+import { momentumUpdate } from '@tapegrad/ops-math';
 import type { LearningRate } from './optimizer.js';
 import { Optimizer } from './optimizer.js';
 
@@ -29,9 +29,12 @@ export class MomentumOptimizer extends Optimizer {
 
   protected update(v: Variable, g: Tensor, lr: number): void {
     const prev = this.getSlot(v, 'momentum', () => createFill(v.engine, v.shape, 0, v.dtype));
-    const buf = add(mul(prev, this.momentum), g);
-    this.setSlot(v, 'momentum', buf);
-    const direction = this.useNesterov ? add(g, mul(buf, this.momentum)) : buf;
-    v.assign(sub(v, mul(direction, lr)));
+    const next = momentumUpdate(v, g, prev, {
+      lr,
+      momentum: this.momentum,
+      nesterov: this.useNesterov,
+    });
+    this.setSlot(v, 'momentum', next.buf);
+    v.assign(next.param);
   }
 }

@@ -1,4 +1,4 @@
-import type { AdamUpdateAttrs } from '@tapegrad/ops-math';
+import type { AdamUpdateAttrs, MomentumUpdateAttrs } from '@tapegrad/ops-math';
 import { adamScalars } from '@tapegrad/ops-math';
 import type { CpuKernel } from '../backend.js';
 
@@ -19,6 +19,21 @@ const adamUpdate: CpuKernel<AdamUpdateAttrs> = ({ inputs, attrs, outputs, backen
   return [pOut!, mOut!, vOut!].map((values, i) => backend.output(values, outputs[i]!));
 };
 
+/** MomentumUpdate in one loop: b ← μ·b + g; p ← p − lr·(Nesterov ? g + μ·b : b). */
+const momentumUpdate: CpuKernel<MomentumUpdateAttrs> = ({ inputs, attrs, outputs, backend }) => {
+  const [p, g, b] = inputs.map((t) => backend.data(t));
+  const [pOut, bOut] = outputs.map((spec) => backend.alloc(spec));
+  const { lr, momentum, nesterov } = attrs;
+  for (let i = 0; i < pOut!.length; i++) {
+    const gi = g![i]!;
+    const bi = momentum * b![i]! + gi;
+    bOut![i] = bi;
+    pOut![i] = p![i]! - lr * (nesterov ? gi + momentum * bi : bi);
+  }
+  return [pOut!, bOut!].map((values, i) => backend.output(values, outputs[i]!));
+};
+
 export const optimizerKernels: Record<string, CpuKernel> = {
   AdamUpdate: adamUpdate,
+  MomentumUpdate: momentumUpdate,
 };

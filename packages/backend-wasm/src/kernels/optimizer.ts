@@ -1,50 +1,69 @@
 /**
- * Fused optimizer updates in wasm (assembly/optimizer.ts): AdamUpdate in one f32x4 pass over
- * the parameter, gradient and moments. Big tensors split into element ranges among the
- * backend's threads (elementwise, so bit-identical to one thread); float64 runs the CPU kernel.
+ * Fused optimizer updates in wasm (assembly/optimizer.ts): AdamUpdate and MomentumUpdate in
+ * one f32x4 pass over the parameter, gradient and state. Big tensors split into element ranges
+ * among the backend's threads (elementwise, so bit-identical to one thread); float64 runs the
+ * CPU kernels.
  */
 import { sizeFromShape } from '@tapegrad/core';
-import type { AdamUpdateAttrs } from '@tapegrad/ops-math';
+import type { AdamUpdateAttrs, MomentumUpdateAttrs } from '@tapegrad/ops-math';
 import { adamScalars } from '@tapegrad/ops-math';
-import type { KernelCall, WasmKernel } from '../backend.js';
+import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
 import { byDtype } from './elementwise.js';
 
 /** Bytes an update moves per thread at least (~50 µs of memory traffic). */
 const MIN_BYTES_PER_PART = 1 << 20;
-/** AdamUpdate reads 4 and writes 3 floats per element. */
-const ADAM_BYTES_PER_ELEMENT = 28;
 
-const adamUpdate: WasmKernel<AdamUpdateAttrs> = ({ inputs, attrs, outputs, backend }) => {
-  const outs = outputs.map((spec) => backend.output(spec));
-  const n = sizeFromShape(outputs[0]!.shape);
-  const { beta1, beta2, epsilon } = attrs;
-  const { decay, stepSize, invSqrtBias2 } = adamScalars(attrs);
-  const [p, g, m, v] = inputs.map((t) => backend.ptr(t));
-  const [pOut, mOut, vOut] = outs.map((t) => backend.ptr(t));
-  const parts = backend.partsFor(n * ADAM_BYTES_PER_ELEMENT, MIN_BYTES_PER_PART);
-  // Parts of whole vectors (4 floats); the last one takes the tail.
+/**
+ * Runs `fn` of the module over n floats in element ranges (multiples of 4, one per thread
+ * part): its first arguments are `pointers` advanced to the range, then the range's length,
+ * then `scalars`.
+ */
+function runUpdate(
+  backend: WasmBackend,
+  fn: string,
+  pointers: readonly number[],
+  n: number,
+  scalars: readonly number[],
+): void {
+  const parts = backend.partsFor(n * 4 * pointers.length, MIN_BYTES_PER_PART);
   const step = Math.ceil(n / parts / 4) * 4;
   const calls: KernelCall[] = [];
   for (let i0 = 0; i0 < n; i0 += step) {
-    const at = (ptr: number) => ptr + i0 * 4;
     calls.push({
-      fn: 'adamUpdate',
-      args: [
-        ...[p, g, m, v, pOut, mOut, vOut].map((ptr) => at(ptr!)),
-        Math.min(step, n - i0),
-        beta1,
-        beta2,
-        decay,
-        stepSize,
-        invSqrtBias2,
-        epsilon,
-      ],
+      fn,
+      args: [...pointers.map((ptr) => ptr + i0 * 4), Math.min(step, n - i0), ...scalars],
     });
   }
   backend.parallel(calls);
+}
+
+const adamUpdate: WasmKernel<AdamUpdateAttrs> = ({ inputs, attrs, outputs, backend }) => {
+  const outs = outputs.map((spec) => backend.output(spec));
+  const { beta1, beta2, epsilon } = attrs;
+  const { decay, stepSize, invSqrtBias2 } = adamScalars(attrs);
+  runUpdate(
+    backend,
+    'adamUpdate',
+    [...inputs, ...outs].map((t) => backend.ptr(t)),
+    sizeFromShape(outputs[0]!.shape),
+    [beta1, beta2, decay, stepSize, invSqrtBias2, epsilon],
+  );
+  return outs;
+};
+
+const momentumUpdate: WasmKernel<MomentumUpdateAttrs> = ({ inputs, attrs, outputs, backend }) => {
+  const outs = outputs.map((spec) => backend.output(spec));
+  runUpdate(
+    backend,
+    'momentumUpdate',
+    [...inputs, ...outs].map((t) => backend.ptr(t)),
+    sizeFromShape(outputs[0]!.shape),
+    [attrs.lr, attrs.momentum, attrs.nesterov ? 1 : 0],
+  );
   return outs;
 };
 
 export const optimizerKernels: Record<string, WasmKernel> = {
   AdamUpdate: byDtype('AdamUpdate', { float32: adamUpdate }),
+  MomentumUpdate: byDtype('MomentumUpdate', { float32: momentumUpdate }),
 };

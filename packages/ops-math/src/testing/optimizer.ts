@@ -1,7 +1,7 @@
 import type { DType, Tensor } from '@tapegrad/core';
 import { ArgumentError, DTypeError, ShapeError } from '@tapegrad/core';
 import { describe, expect, it } from 'vitest';
-import { adamUpdate } from '../index.js';
+import { adamUpdate, momentumUpdate } from '../index.js';
 import type { AdamUpdateOptions } from '../index.js';
 import type { SuiteContext } from './helpers.js';
 import { expectClose } from './helpers.js';
@@ -146,6 +146,62 @@ export function optimizerSuite(ctx: SuiteContext): void {
           expect(call).toThrow(ArgumentError);
           expect(call).toThrow(message);
         }
+      });
+    });
+
+    describe('momentumUpdate', () => {
+      it('matches hand-derived steps, with and without Nesterov', () => {
+        const s = momentumUpdate(ctx.t([1, 2]), [1, -1], [0.5, 0.5], { lr: 0.1, momentum: 0.9 });
+        expectClose(s.buf, [1.45, -0.55]); // 0.9·0.5 + g
+        expectClose(s.param, [0.855, 2.055]); // p − 0.1·b
+        const n = momentumUpdate(ctx.t([1, 2]), [1, -1], [0.5, 0.5], {
+          lr: 0.1,
+          momentum: 0.9,
+          nesterov: true,
+        });
+        expectClose(n.buf, [1.45, -0.55]);
+        expectClose(n.param, [1 - 0.1 * (1 + 0.9 * 1.45), 2 - 0.1 * (-1 - 0.9 * 0.55)]);
+      });
+
+      for (const [dtype, shape, nesterov] of [
+        ['float32', [1027], false],
+        ['float32', [3, 5], true],
+        ['float64', [2, 7], true],
+      ] as const) {
+        it(`three chained steps of a ${shape.join('x')} ${dtype} tensor (nesterov ${nesterov}) match a float64 reference`, () => {
+          let p = ctx.rand([...shape], 4, -1, 1, dtype);
+          let b = ctx.rand([...shape], 5, -0.5, 0.5, dtype);
+          let rp = values(p);
+          let rb = values(b);
+          const tol =
+            dtype === 'float64' ? { atol: 1e-13, rtol: 1e-12 } : { atol: 1e-6, rtol: 1e-5 };
+          for (let k = 0; k < 3; k++) {
+            const g = ctx.rand([...shape], 20 + k, -1, 1, dtype);
+            const gs = values(g);
+            ({ param: p, buf: b } = momentumUpdate(p, g, b, { lr: 0.05, momentum: 0.8, nesterov }));
+            rb = rb.map((bi, i) => 0.8 * bi + gs[i]!);
+            rp = rp.map((pi, i) => pi - 0.05 * (nesterov ? gs[i]! + 0.8 * rb[i]! : rb[i]!));
+            expect([p.dtype, b.dtype]).toEqual([dtype, dtype]);
+            expectClose(b, rb, { shape: [...shape], ...tol });
+            expectClose(p, rp, { shape: [...shape], ...tol });
+          }
+        });
+      }
+
+      it('is not differentiable and rejects bad inputs with clear errors', () => {
+        const p = ctx.t([1, 2]).requiresGrad_();
+        expect(
+          momentumUpdate(p, [1, 1], [0, 0], { lr: 0.1, momentum: 0.9 }).param.requiresGrad,
+        ).toBe(false);
+        expect(() => momentumUpdate(p, [1, 1, 1], [0, 0], { lr: 0.1, momentum: 0.9 })).toThrow(
+          /momentumUpdate: grad has shape \[3\] but param has \[2\]/,
+        );
+        expect(() => momentumUpdate(p, [1, 1], [0, 0], { lr: 0.1, momentum: -1 })).toThrow(
+          /momentumUpdate: momentum must be a finite number >= 0, got -1/,
+        );
+        expect(() =>
+          ctx.engine.run('MomentumUpdate', [p, p, p], { lr: 0.1, momentum: 0.9 }),
+        ).toThrow(/momentumUpdate: nesterov must be true or false, got undefined/);
       });
     });
   });

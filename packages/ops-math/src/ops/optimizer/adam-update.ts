@@ -1,5 +1,5 @@
 import type { OpDef, Tensor } from '@tapegrad/core';
-import { ArgumentError, engineOf } from '@tapegrad/core';
+import { engineOf } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { runMulti, toTensor } from '../../util.js';
 import { add } from '../elementwise/add.js';
@@ -8,7 +8,7 @@ import { mul } from '../elementwise/mul.js';
 import { sqrt } from '../elementwise/sqrt.js';
 import { square } from '../elementwise/square.js';
 import { sub } from '../elementwise/sub.js';
-import { parameterShape } from './common.js';
+import { checkHyperparameters, parameterShape } from './common.js';
 
 /** Attributes of AdamUpdate: torch.optim.Adam/AdamW's hyperparameters and the step number. */
 export interface AdamUpdateAttrs {
@@ -55,26 +55,6 @@ export function adamScalars(attrs: AdamUpdateAttrs): AdamScalars {
 
 const INPUTS = ['param', 'grad', 'm', 'v'];
 
-/** Validates the attributes (op name `adamUpdate` in messages); throws ArgumentError. */
-function checkAttrs(attrs: AdamUpdateAttrs): void {
-  const { lr, beta1, beta2, epsilon, step, weightDecay } = attrs;
-  const fail = (what: string, valid: string, value: unknown) => {
-    throw new ArgumentError(`adamUpdate: ${what} must be ${valid}, got ${String(value)}`);
-  };
-  if (!(typeof lr === 'number' && lr >= 0 && lr < Infinity)) fail('lr', 'a finite number >= 0', lr);
-  for (const [name, beta] of [
-    ['beta1', beta1],
-    ['beta2', beta2],
-  ] as const) {
-    if (!(typeof beta === 'number' && beta >= 0 && beta < 1)) fail(name, 'in [0, 1)', beta);
-  }
-  if (!(typeof epsilon === 'number' && epsilon >= 0 && epsilon < Infinity))
-    fail('epsilon', 'a finite number >= 0', epsilon);
-  if (!(Number.isInteger(step) && step >= 1)) fail('step', 'an integer >= 1', step);
-  if (!(typeof weightDecay === 'number' && weightDecay >= 0 && weightDecay < Infinity))
-    fail('weightDecay', 'a finite number >= 0', weightDecay);
-}
-
 /**
  * One Adam/AdamW step as one op, outputs [param, m, v]: no gradient (the optimizer applies it
  * outside the tape). Backends run it in one pass; the composition is the reference.
@@ -85,7 +65,14 @@ export const AdamUpdateOp: OpDef<AdamUpdateAttrs> = {
   numOutputs: 3,
   nondifferentiable: true,
   inferShape(inputs, attrs) {
-    checkAttrs(attrs);
+    checkHyperparameters('adamUpdate', attrs, {
+      lr: 'nonNegative',
+      beta1: 'decay',
+      beta2: 'decay',
+      epsilon: 'nonNegative',
+      step: 'step',
+      weightDecay: 'nonNegative',
+    });
     const shape = parameterShape('adamUpdate', INPUTS, inputs);
     return [shape, shape, shape];
   },

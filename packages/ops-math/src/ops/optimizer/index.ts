@@ -1,7 +1,9 @@
 import type { OpDef } from '@tapegrad/core';
 import { AdamUpdateOp, adamScalars, adamUpdate } from './adam-update.js';
+import { MomentumUpdateOp, momentumUpdate } from './momentum-update.js';
 
-export { adamScalars, adamUpdate };
+export { adamScalars, adamUpdate, momentumUpdate };
 export type { AdamScalars, AdamUpdateAttrs, AdamUpdateOptions } from './adam-update.js';
+export type { MomentumUpdateAttrs } from './momentum-update.js';
 
-export const optimizerOps: OpDef[] = [AdamUpdateOp];
+export const optimizerOps: OpDef[] = [AdamUpdateOp, MomentumUpdateOp];
