@@ -417,7 +417,7 @@ await withWebGPU('webgpu conv-family kernels', () => {
             ) as Tensor
           ).dataSync();
         };
-        // More than 32 output positions and channels each: the same (64×64) GEMM tiles every time.
+        // 65 to 128 output positions, 33 to 64 channels: the same (128×64) GEMM tiles every time.
         const conv = (
           name: string,
           x: number[],
@@ -435,7 +435,7 @@ await withWebGPU('webgpu conv-family kernels', () => {
         run(conv('first', [2, 9, 8, 3], [3, 3, 3, 40], {}), 20);
         const pipelines = backend.stats().pipelines;
         run(
-          conv('same, strides', [1, 11, 9, 2], [2, 3, 2, 36], { pad: 'same', strides: [2, 1] }),
+          conv('same, strides', [1, 21, 9, 2], [2, 3, 2, 36], { pad: 'same', strides: [2, 1] }),
           21,
         );
         run(
@@ -450,7 +450,7 @@ await withWebGPU('webgpu conv-family kernels', () => {
           }),
           22,
         );
-        run(conv('3-D', [1, 5, 6, 7, 2], [2, 2, 2, 2, 40], { pad: 'same' }), 23);
+        run(conv('3-D', [1, 3, 5, 7, 2], [2, 2, 2, 2, 40], { pad: 'same' }), 23);
         expect(backend.stats().pipelines).toBe(pipelines);
       });
 

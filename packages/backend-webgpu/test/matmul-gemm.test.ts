@@ -48,7 +48,7 @@ function expectNear(got: ArrayLike<number>, want: readonly number[], k: number):
 await withWebGPU('webgpu register-blocked GEMM', () => {
   describe('webgpu BatchMatMul: register-blocked tiles, 4×4 per invocation', () => {
     // Sizes that are not multiples of the tiles nor of the K steps, and larger than one tile,
-    // on every tile shape: 64×64 (1×1, 65×66, 5×7), 512×8 (67×5, 600×5), 256×16 (300×16),
+    // on every tile shape: 64×64 (1×1, 65×66, 5×7), 128×64 (250×66), 512×8 (67×5, 600×5), 256×16 (300×16),
     // 256×32 (250×30, 200×20), 16×256 (3×70, 16×300), 32×128 (27×120).
     for (const [m, n, k] of [
       [1, 1, 1],
@@ -60,6 +60,7 @@ await withWebGPU('webgpu register-blocked GEMM', () => {
       [16, 300, 9],
       [27, 120, 40],
       [65, 66, 130],
+      [250, 66, 30],
       // few tiles, long K: K split over workgroup layers, then summed
       [5, 7, 3000],
       [200, 20, 600],

@@ -18,6 +18,8 @@ interface TileShape {
 
 /** 64×64 tiles: the general case. */
 const SQUARE: TileShape = { name: 'sq', wm: 16, wn: 16, tk: 16 };
+/** 128×64 tiles (8×4 per invocation) for C at least that large. */
+const LARGE: TileShape = { name: 'lg', wm: 16, wn: 16, tk: 16, rm: 8 };
 /**
  * Tiles for a narrow C (convolutions with few output channels, dense layers with few units):
  * 8, 16 or 32 columns and as many rows as the 256 invocations then cover (8 rows each for 32
@@ -42,16 +44,18 @@ function tileRows(s: TileShape): number {
 }
 
 /**
- * The tile of an M × N product: among 64×64 and the narrow (short) tiles that cover all N
- * columns (M rows) at once, the one whose tiles cover the fewest elements past C's edges (64×64
- * on ties). A narrow tile is never repeated across N: an implicit GEMM would compute its A
+ * The tile of an M × N product: among 64×64 (or 128×64) and the narrow (short) tiles that
+ * cover all N columns (M rows) at once, the one whose tiles cover the fewest elements past C's
+ * edges (the square one on ties). A narrow tile is never repeated across N: an implicit GEMM would compute its A
  * operand (im2col) again for every column tile.
  */
 function tileShape(m: number, n: number): TileShape {
   const padded = (s: TileShape): number =>
     Math.ceil(m / tileRows(s)) * tileRows(s) * Math.ceil(n / (4 * s.wn)) * 4 * s.wn;
   const fits = [...NARROW.filter((s) => n <= 4 * s.wn), ...SHORT.filter((s) => m <= tileRows(s))];
-  return fits.reduce((best, s) => (padded(s) < padded(best) ? s : best), SQUARE);
+  // 128×64 where it pads no more than 64×64 (it stages 12 values per 32 products, not 8 per 16).
+  const square = padded(LARGE) <= padded(SQUARE) ? LARGE : SQUARE;
+  return fits.reduce((best, s) => (padded(s) < padded(best) ? s : best), square);
 }
 
 /** What a GEMM reads and writes, as WGSL (see `runGemm`). */
