@@ -15,7 +15,7 @@ export { reduceAxis, argReduce, scan } from './scan';
 export { copyStrided, transposeTiled, fillElements } from './layout';
 export { firstOutOfRange, ndRows, gatherRows, scatterRows, scatterAddRows, oneHot } from './gather';
 export { maxPool, avgPool, avgPoolGrad } from './pool';
-export { adamUpdate, momentumUpdate } from './optimizer';
+export { adamUpdate, momentumUpdate, rmspropUpdate } from './optimizer';
 export { depthwiseForward, depthwiseBackpropInput, depthwiseBackpropFilter } from './depthwise';
 
 /** First byte above the module's static data: the TypeScript allocator starts here. */

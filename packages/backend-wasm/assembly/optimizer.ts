@@ -115,3 +115,65 @@ export function momentumUpdate(
     store<f32>(pOut + o, f32x4.extract_lane(p1, 0));
   }
 }
+
+/**
+ * One RMSprop step over n floats (RMSPropUpdate): s' = ρ·s + (1−ρ)·g²; centered: ḡ' = ρ·ḡ +
+ * (1−ρ)·g and d = √(s' − ḡ'²) + ε, else d = √s' + ε; with momentum (`useMomentum`): b' = μ·b
+ * + g/d, p' = p − lr·b', else p' = p − lr·g/d. gAvg/gAvgOut and buf/bufOut are read and
+ * written only when used. Outputs do not overlap the inputs.
+ */
+export function rmspropUpdate(
+  p: usize,
+  g: usize,
+  s: usize,
+  gAvg: usize,
+  buf: usize,
+  pOut: usize,
+  sOut: usize,
+  gAvgOut: usize,
+  bufOut: usize,
+  n: i32,
+  lr: f32,
+  decay: f32,
+  momentum: f32,
+  epsilon: f32,
+  centered: bool,
+  useMomentum: bool,
+): void {
+  const rho = f32x4.splat(decay);
+  const c = f32x4.splat(<f32>(1 - <f64>decay));
+  const lv = f32x4.splat(lr);
+  const mu = f32x4.splat(momentum);
+  const eps = f32x4.splat(epsilon);
+  const one = f32x4.splat(1);
+  // Whole vectors, then the tail as single lanes (width 1: loads and stores of one float).
+  for (let i = 0, width = 4; i < n; i += width) {
+    if (i + 4 > n) width = 1;
+    const o = (<usize>i) << 2;
+    const gv = width == 4 ? v128.load(g + o) : f32x4.splat(load<f32>(g + o));
+    const sv = width == 4 ? v128.load(s + o) : f32x4.splat(load<f32>(s + o));
+    const s1 = average(rho, sv, c, f32x4.mul(gv, gv));
+    let avg = s1;
+    storeLanes(sOut + o, s1, width);
+    if (centered) {
+      const av = width == 4 ? v128.load(gAvg + o) : f32x4.splat(load<f32>(gAvg + o));
+      const a1 = average(rho, av, c, gv);
+      storeLanes(gAvgOut + o, a1, width);
+      avg = f32x4.sub(s1, f32x4.mul(a1, a1));
+    }
+    let step = f32x4.div(gv, f32x4.add(f32x4.sqrt(avg), eps));
+    if (useMomentum) {
+      const bv = width == 4 ? v128.load(buf + o) : f32x4.splat(load<f32>(buf + o));
+      step = average(mu, bv, one, step);
+      storeLanes(bufOut + o, step, width);
+    }
+    const pv = width == 4 ? v128.load(p + o) : f32x4.splat(load<f32>(p + o));
+    storeLanes(pOut + o, f32x4.sub(pv, f32x4.mul(lv, step)), width);
+  }
+}
+
+/** Stores four lanes, or only the first (width 1). */
+function storeLanes(ptr: usize, v: v128, width: i32): void {
+  if (width == 4) v128.store(ptr, v);
+  else store<f32>(ptr, f32x4.extract_lane(v, 0));
+}

@@ -1,6 +1,6 @@
 import type { Tensor, Variable } from '@tapegrad/core';
 import { createFill } from '@tapegrad/core';
-import { add, div, mul, sqrt, square, sub } from '@tapegrad/ops-math';
+import { rmspropUpdate } from '@tapegrad/ops-math';
 import type { LearningRate } from './optimizer.js';
 import { Optimizer } from './optimizer.js';
 import { assertBeta } from './validate.js';
@@ -32,22 +32,26 @@ export class RMSPropOptimizer extends Optimizer {
 
   protected update(v: Variable, g: Tensor, lr: number): void {
     const zeros = () => createFill(v.engine, v.shape, 0, v.dtype);
-    const rho = this.decay;
-    const s = add(mul(this.getSlot(v, 'square_avg', zeros), rho), mul(square(g), 1 - rho));
-    this.setSlot(v, 'square_avg', s);
-    let avg = s;
-    if (this.centered) {
-      const gAvg = add(mul(this.getSlot(v, 'grad_avg', zeros), rho), mul(g, 1 - rho));
-      this.setSlot(v, 'grad_avg', gAvg);
-      avg = sub(s, square(gAvg));
-    }
-    const denom = add(sqrt(avg), this.epsilon);
-    if (this.momentum > 0) {
-      const buf = add(mul(this.getSlot(v, 'momentum', zeros), this.momentum), div(g, denom));
-      this.setSlot(v, 'momentum', buf);
-      v.assign(sub(v, mul(buf, lr)));
-    } else {
-      v.assign(sub(v, mul(div(g, denom), lr)));
-    }
+    const slot = (name: string, used: boolean) => (used ? this.getSlot(v, name, zeros) : undefined);
+    const next = rmspropUpdate(
+      v,
+      g,
+      {
+        squareAvg: this.getSlot(v, 'square_avg', zeros),
+        gradAvg: slot('grad_avg', this.centered),
+        buf: slot('momentum', this.momentum > 0),
+      },
+      {
+        lr,
+        decay: this.decay,
+        momentum: this.momentum,
+        epsilon: this.epsilon,
+        centered: this.centered,
+      },
+    );
+    this.setSlot(v, 'square_avg', next.squareAvg);
+    if (next.gradAvg) this.setSlot(v, 'grad_avg', next.gradAvg);
+    if (next.buf) this.setSlot(v, 'momentum', next.buf);
+    v.assign(next.param);
   }
 }

@@ -1,4 +1,4 @@
-import type { AdamUpdateAttrs, MomentumUpdateAttrs } from '@tapegrad/ops-math';
+import type { AdamUpdateAttrs, MomentumUpdateAttrs, RMSPropUpdateAttrs } from '@tapegrad/ops-math';
 import { adamScalars } from '@tapegrad/ops-math';
 import type { CpuKernel } from '../backend.js';
 
@@ -33,7 +33,36 @@ const momentumUpdate: CpuKernel<MomentumUpdateAttrs> = ({ inputs, attrs, outputs
   return [pOut!, bOut!].map((values, i) => backend.output(values, outputs[i]!));
 };
 
+/** RMSPropUpdate in one loop; inputs and outputs [param, (grad,) squareAvg, gradAvg?, buf?]. */
+const rmspropUpdate: CpuKernel<RMSPropUpdateAttrs> = ({ inputs, attrs, outputs, backend }) => {
+  const [p, g, s, ...rest] = inputs.map((t) => backend.data(t));
+  const [pOut, sOut, ...restOut] = outputs.map((spec) => backend.alloc(spec));
+  const { lr, decay, momentum, epsilon, centered } = attrs;
+  const [gAvg, gAvgOut] = centered ? [rest[0]!, restOut[0]!] : [null, null];
+  const [buf, bufOut] =
+    momentum > 0 ? [rest[rest.length - 1]!, restOut[restOut.length - 1]!] : [null, null];
+  for (let i = 0; i < pOut!.length; i++) {
+    const gi = g![i]!;
+    const si = decay * s![i]! + (1 - decay) * gi * gi;
+    sOut![i] = si;
+    let avg = si;
+    if (gAvg) {
+      const ai = decay * gAvg[i]! + (1 - decay) * gi;
+      gAvgOut![i] = ai;
+      avg = si - ai * ai;
+    }
+    const step = gi / (Math.sqrt(avg) + epsilon);
+    if (buf) {
+      const bi = momentum * buf[i]! + step;
+      bufOut![i] = bi;
+      pOut![i] = p![i]! - lr * bi;
+    } else pOut![i] = p![i]! - lr * step;
+  }
+  return [pOut!, sOut!, ...restOut].map((values, i) => backend.output(values, outputs[i]!));
+};
+
 export const optimizerKernels: Record<string, CpuKernel> = {
+  RMSPropUpdate: rmspropUpdate,
   AdamUpdate: adamUpdate,
   MomentumUpdate: momentumUpdate,
 };

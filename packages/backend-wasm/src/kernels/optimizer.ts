@@ -1,11 +1,11 @@
 /**
- * Fused optimizer updates in wasm (assembly/optimizer.ts): AdamUpdate and MomentumUpdate in
+ * Fused optimizer updates in wasm (assembly/optimizer.ts): AdamUpdate, MomentumUpdate and RMSPropUpdate in
  * one f32x4 pass over the parameter, gradient and state. Big tensors split into element ranges
  * among the backend's threads (elementwise, so bit-identical to one thread); float64 runs the
  * CPU kernels.
  */
 import { sizeFromShape } from '@tapegrad/core';
-import type { AdamUpdateAttrs, MomentumUpdateAttrs } from '@tapegrad/ops-math';
+import type { AdamUpdateAttrs, MomentumUpdateAttrs, RMSPropUpdateAttrs } from '@tapegrad/ops-math';
 import { adamScalars } from '@tapegrad/ops-math';
 import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
 import { byDtype } from './elementwise.js';
@@ -15,8 +15,8 @@ const MIN_BYTES_PER_PART = 1 << 20;
 
 /**
  * Runs `fn` of the module over n floats in element ranges (multiples of 4, one per thread
- * part): its first arguments are `pointers` advanced to the range, then the range's length,
- * then `scalars`.
+ * part): its first arguments are `pointers` advanced to the range (0, an absent buffer, stays
+ * 0), then the range's length, then `scalars`.
  */
 function runUpdate(
   backend: WasmBackend,
@@ -25,13 +25,14 @@ function runUpdate(
   n: number,
   scalars: readonly number[],
 ): void {
-  const parts = backend.partsFor(n * 4 * pointers.length, MIN_BYTES_PER_PART);
+  const buffers = pointers.filter((ptr) => ptr !== 0).length;
+  const parts = backend.partsFor(n * 4 * buffers, MIN_BYTES_PER_PART);
   const step = Math.ceil(n / parts / 4) * 4;
   const calls: KernelCall[] = [];
   for (let i0 = 0; i0 < n; i0 += step) {
     calls.push({
       fn,
-      args: [...pointers.map((ptr) => ptr + i0 * 4), Math.min(step, n - i0), ...scalars],
+      args: [...pointers.map((ptr) => ptr && ptr + i0 * 4), Math.min(step, n - i0), ...scalars],
     });
   }
   backend.parallel(calls);
@@ -63,7 +64,36 @@ const momentumUpdate: WasmKernel<MomentumUpdateAttrs> = ({ inputs, attrs, output
   return outs;
 };
 
+const rmspropUpdate: WasmKernel<RMSPropUpdateAttrs> = ({ inputs, attrs, outputs, backend }) => {
+  const outs = outputs.map((spec) => backend.output(spec));
+  const { lr, decay, momentum, epsilon, centered } = attrs;
+  // [param, grad, squareAvg, gradAvg?, buf?] and [param, squareAvg, gradAvg?, buf?]: absent ones are 0.
+  const slots = (ts: number[], base: number) => [
+    ...ts.slice(0, base + 1),
+    centered ? ts[base + 1]! : 0,
+    momentum > 0 ? ts[ts.length - 1]! : 0,
+  ];
+  runUpdate(
+    backend,
+    'rmspropUpdate',
+    [
+      ...slots(
+        inputs.map((t) => backend.ptr(t)),
+        2,
+      ),
+      ...slots(
+        outs.map((t) => backend.ptr(t)),
+        1,
+      ),
+    ],
+    sizeFromShape(outputs[0]!.shape),
+    [lr, decay, momentum, epsilon, centered ? 1 : 0, momentum > 0 ? 1 : 0],
+  );
+  return outs;
+};
+
 export const optimizerKernels: Record<string, WasmKernel> = {
+  RMSPropUpdate: byDtype('RMSPropUpdate', { float32: rmspropUpdate }),
   AdamUpdate: byDtype('AdamUpdate', { float32: adamUpdate }),
   MomentumUpdate: byDtype('MomentumUpdate', { float32: momentumUpdate }),
 };

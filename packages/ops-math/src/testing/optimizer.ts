@@ -1,7 +1,7 @@
 import type { DType, Tensor } from '@tapegrad/core';
 import { ArgumentError, DTypeError, ShapeError } from '@tapegrad/core';
 import { describe, expect, it } from 'vitest';
-import { adamUpdate, momentumUpdate } from '../index.js';
+import { adamUpdate, momentumUpdate, rmspropUpdate } from '../index.js';
 import type { AdamUpdateOptions } from '../index.js';
 import type { SuiteContext } from './helpers.js';
 import { expectClose } from './helpers.js';
@@ -202,6 +202,77 @@ export function optimizerSuite(ctx: SuiteContext): void {
         expect(() =>
           ctx.engine.run('MomentumUpdate', [p, p, p], { lr: 0.1, momentum: 0.9 }),
         ).toThrow(/momentumUpdate: nesterov must be true or false, got undefined/);
+      });
+    });
+
+    describe('rmspropUpdate', () => {
+      it('matches a hand-derived first step', () => {
+        const s = rmspropUpdate(ctx.t([1, 2]), [2, -4], { squareAvg: [0, 0] }, { lr: 0.01 });
+        expectClose(s.squareAvg, [0.4, 1.6]); // 0.1·g²
+        // g / √(0.1·g²) = ±√10
+        expectClose(s.param, [1 - 0.01 * Math.sqrt(10), 2 + 0.01 * Math.sqrt(10)]);
+      });
+
+      for (const [dtype, shape, centered, momentum] of [
+        ['float32', [1027], false, 0],
+        ['float32', [3, 5], true, 0],
+        ['float32', [2, 9], false, 0.9],
+        ['float32', [1031], true, 0.5],
+        ['float64', [2, 7], true, 0.9],
+      ] as const) {
+        it(`three chained steps of a ${shape.join('x')} ${dtype} tensor (centered ${centered}, momentum ${momentum}) match a float64 reference`, () => {
+          const sh = [...shape];
+          let p = ctx.rand(sh, 6, -1, 1, dtype);
+          let sq = ctx.rand(sh, 7, 0.5, 1, dtype);
+          let ga: Tensor | undefined = centered ? ctx.rand(sh, 8, -0.3, 0.3, dtype) : undefined;
+          let buf: Tensor | undefined =
+            momentum > 0 ? ctx.rand(sh, 9, -0.5, 0.5, dtype) : undefined;
+          let [rp, rs] = [values(p), values(sq)];
+          let rg = ga ? values(ga) : [];
+          let rb = buf ? values(buf) : [];
+          const o = { lr: 0.01, decay: 0.8, momentum, epsilon: 1e-6, centered };
+          const tol =
+            dtype === 'float64' ? { atol: 1e-13, rtol: 1e-12 } : { atol: 1e-6, rtol: 1e-5 };
+          for (let k = 0; k < 3; k++) {
+            const g = ctx.rand(sh, 30 + k, -1, 1, dtype);
+            const gs = values(g);
+            const next = rmspropUpdate(p, g, { squareAvg: sq, gradAvg: ga, buf }, o);
+            ({ param: p, squareAvg: sq, gradAvg: ga, buf } = next);
+            rs = rs.map((si, i) => 0.8 * si + 0.2 * gs[i]! * gs[i]!);
+            if (centered) rg = rg.map((ai, i) => 0.8 * ai + 0.2 * gs[i]!);
+            const step = gs.map(
+              (gi, i) => gi / (Math.sqrt(centered ? rs[i]! - rg[i]! * rg[i]! : rs[i]!) + 1e-6),
+            );
+            if (momentum > 0) rb = rb.map((bi, i) => momentum * bi + step[i]!);
+            rp = rp.map((pi, i) => pi - 0.01 * (momentum > 0 ? rb[i]! : step[i]!));
+            expectClose(sq, rs, { shape: sh, ...tol });
+            if (centered) expectClose(ga!, rg, { shape: sh, ...tol });
+            else expect(ga).toBeUndefined();
+            if (momentum > 0) expectClose(buf!, rb, { shape: sh, ...tol });
+            else expect(buf).toBeUndefined();
+            expectClose(p, rp, { shape: sh, ...tol });
+          }
+        });
+      }
+
+      it('rejects missing state, wrong input counts and bad hyperparameters with clear errors', () => {
+        const p = ctx.t([1, 2]);
+        const z = ctx.t([0, 0]);
+        expect(() => rmspropUpdate(p, z, { squareAvg: z }, { lr: 0.1, centered: true })).toThrow(
+          /rmspropUpdate: state.gradAvg is required with centered=true, momentum=0/,
+        );
+        expect(() =>
+          ctx.engine.run('RMSPropUpdate', [p, z, z], {
+            lr: 0.1,
+            decay: 0.9,
+            momentum: 0.9,
+            epsilon: 1e-8,
+            centered: false,
+          }),
+        ).toThrow(/rmspropUpdate: expected 4 inputs \(param, grad, squareAvg, buf\)/);
+        expect(() => rmspropUpdate(p, z, { squareAvg: z }, { lr: 0.1, decay: 1 })).toThrow(
+          /rmspropUpdate: decay must be in \[0, 1\), got 1/,
+        );
       });
     });
   });
