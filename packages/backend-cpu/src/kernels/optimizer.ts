@@ -48,13 +48,13 @@ const rmspropUpdate: CpuKernel<RMSPropUpdateAttrs> = ({ inputs, attrs, outputs, 
     let avg = si;
     if (gAvg) {
       const ai = decay * gAvg[i]! + (1 - decay) * gi;
-      gAvgOut![i] = ai;
+      gAvgOut[i] = ai;
       avg = si - ai * ai;
     }
     const step = gi / (Math.sqrt(avg) + epsilon);
     if (buf) {
       const bi = momentum * buf[i]! + step;
-      bufOut![i] = bi;
+      bufOut[i] = bi;
       pOut![i] = p![i]! - lr * bi;
     } else pOut![i] = p![i]! - lr * step;
   }
