@@ -97,12 +97,14 @@ fn expm1_f(x: f32) -> f32 {
   return select(exp_f(x) - 1.0, expm1_series(clamp(x, -0.5, 0.5)), abs(x) < 0.5);
 }
 fn tanh_f(x: f32) -> f32 {
-  // With t = 2|x|: r / (r + 2), r = expm1(t), for t < 1.1 (no cancellation); else
-  // (1 − e) / (1 + e) with e = exp(−t) ≤ 1 (1 at infinity). Both computed, then selected.
-  let t = 2.0 * abs(x);
-  let r = select(exp_f(min(t, 1.1)) - 1.0, expm1_series(min(t, 0.5)), t < 0.5);
-  let e = exp_f(-t);
-  let v = select((1.0 - e) / (1.0 + e), r / (r + 2.0), t < 1.1);
+  // |x| < 0.55: the Taylor series to x^17 (truncation < 6e-9 relative, within float32 rounding);
+  // else (1 − e) / (1 + e) with e = exp(−2|x|) ≤ 1 (1 at infinity). Both computed, then selected.
+  let ax = abs(x);
+  let s = min(ax, 0.55);
+  let z = s * s;
+  let q = z * (-0.33333334 + z * (0.13333334 + z * (-0.053968254 + z * (0.021869488 + z * (-0.0088632358 + z * (0.0035921279 + z * (-0.0014558344 + z * 0.00059002743)))))));
+  let e = exp_f(-2.0 * ax);
+  let v = select((1.0 - e) / (1.0 + e), s + s * q, ax < 0.55);
   return select(select(v, -v, x < 0.0), x, is_nan(x));
 }
 fn sigmoid_f(x: f32) -> f32 {
