@@ -6,19 +6,18 @@
  *       for each MC-tall row block:  pack op(A)[mc × kc] into MR-tall panels
  *         for each NR panel, for each MR panel: the MR×NR micro-kernel over kc
  *
- * Transposes are absorbed by the packing routines (4×4 SIMD transposes, or lane
- * broadcasts, where the source runs the other way), so one micro-kernel serves all four
- * combinations. The kernel keeps a 5×8 tile of C in ten v128 accumulators (plus two B
- * vectors, one A broadcast and one product: 14 of the 15 xmm registers V8 allocates on x64).
+ * Transposes are absorbed by the packing routines (4×4 SIMD transposes where the
+ * source runs the other way), so one micro-kernel serves all four combinations.
+ * The kernel keeps a 5×8 tile of C in ten v128 accumulators (plus two B vectors, one
+ * broadcast A value and one product: 14 of the 15 xmm registers V8 allocates on x64).
  *
- * Without FMA (plain SIMD has none) every 8 flops of a k step cost a multiply and an add,
- * and on Zen 4 (measured at ~3.55 GHz, V8 11.3) the loop is bound by the front end (~5.5
- * instructions a cycle), not by the two multiply and two add pipes, so the kernel is
- * written to give V8 the fewest instructions per k step (scripts/gemm-micro-bench.mjs
- * measures the variants): 33 for 80 flops, 48 GFLOP/s on L1-resident panels, where the
- * previous kernel (broadcast loads with offsets: one `lea` each, and a zero-extension of
- * each pointer) took 39 for 44 GFLOP/s. 4×8 tiles run at 43; 6×8, 8×8 and k-unrolled 5×8
- * spill in V8 (24–39).
+ * Plain SIMD has no FMA, so each 8 flops of a k step cost a multiply and an add; on Zen 4
+ * (~3.55 GHz, V8 11.3) the loop is bound by the front end (~5.5 instructions a cycle), not
+ * by the two multiply and two add pipes (16 flop/cycle, 57 GFLOP/s), so what counts is the
+ * x64 instructions V8 emits per k step (scripts/gemm-micro-bench.mjs prints them): 36 for
+ * 80 flops, 47.5 GFLOP/s on L1-resident panels (the kernel before took 39: a loop counter and
+ * a zero-extension of each pointer every step; 44.5). 4×8 tiles run at ~43; 6×8, 8×8 and
+ * k-unrolled 5×8 spill (24–39). With relaxed SIMD's FMA, 5×8 and 6×8 reach 53–55.
  *
  * All scratch memory (packing buffers, the edge tile) is passed in by the caller,
  * so the module has no mutable static state: several instances (threads) can
@@ -31,9 +30,9 @@ export const KC: i32 = 256;
 export const MC: i32 = 120;
 export const NC: i32 = 1024;
 
-/** Bytes of workspace one gemm call needs (packed A, four copies of each value; packed B; one edge tile). */
+/** Bytes of workspace one gemm call needs (packed A, packed B, one edge tile). */
 export function gemmWorkspaceBytes(): i32 {
-  return (MC * KC * 4 + KC * NC + MR * NR) * 4;
+  return (MC * KC + KC * NC + MR * NR) * 4;
 }
 
 /**
@@ -64,7 +63,7 @@ export function gemm(
     return;
   }
   const packA = work;
-  const packB = work + ((<usize>(MC * KC)) << 4);
+  const packB = work + ((<usize>(MC * KC)) << 2);
   const tile = packB + ((<usize>(KC * NC)) << 2);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
@@ -80,7 +79,7 @@ export function gemm(
           const pb = (<usize>(jr * kc)) << 2;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
-            const pa = (<usize>(ir * kc)) << 4;
+            const pa = (<usize>(ir * kc)) << 2;
             const cp = c + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
             if (mr == MR && nr == NR) {
               micro(kc, packA, pa, packB, pb, cp, ldc, acc);
@@ -143,11 +142,13 @@ export function gemmBatch(
 }
 
 /**
- * The 5×8 register tile: C[0:5, 0:8] (+)= Apanel[kc × 5]ᵀ · Bpanel[kc × 8], with each A value
- * stored four times (a ready-made broadcast: a plain vector load with a constant offset).
- * `pa`/`pb` arrive as base + offset so V8 knows the loop pointers are zero-extended (no
- * per-iteration `movl`); the loads are in the order the epilogue stores the rows, which
- * makes V8's scheduler put each load right before its multiplies (no spills).
+ * The 5×8 register tile: C[0:5, 0:8] (+)= Apanel[kc × 5]ᵀ · Bpanel[kc × 8] (kc ≥ 1).
+ * Written for V8's code generator (each change measured with scripts/gemm-micro-bench.mjs):
+ * the panel pointers arrive as base + offset, so V8 knows the loop's pointers are
+ * zero-extended (no `movl` per step); the loop ends on a pointer compare (no counter); and
+ * the loads come in the order in which the epilogue below uses the accumulators, which is
+ * what makes V8's scheduler put each load right before its multiplies (in another order, or
+ * as a do-while loop, all seven loads go first and three values spill: half the speed).
  */
 function micro(
   kc: i32,
@@ -175,22 +176,22 @@ function micro(
   while (pb < end) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let av = v128.load(pa);
+    let av = v128.load32_splat(pa);
     c00 = f32x4.add(c00, f32x4.mul(av, b0));
     c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.load(pa, 16);
+    av = v128.load32_splat(pa, 4);
     c10 = f32x4.add(c10, f32x4.mul(av, b0));
     c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.load(pa, 32);
+    av = v128.load32_splat(pa, 8);
     c20 = f32x4.add(c20, f32x4.mul(av, b0));
     c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.load(pa, 48);
+    av = v128.load32_splat(pa, 12);
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
-    av = v128.load(pa, 64);
+    av = v128.load32_splat(pa, 16);
     c40 = f32x4.add(c40, f32x4.mul(av, b0));
     c41 = f32x4.add(c41, f32x4.mul(av, b1));
-    pa += 80;
+    pa += 20;
     pb += 32;
   }
   const rs = (<usize>ldc) << 2;
@@ -229,8 +230,9 @@ function micro(
 }
 
 /**
- * Packs op(A)[i0:i0+mc, p0:p0+kc] into MR-row panels with every value stored four times (the
- * micro-kernel's broadcasts): dst[((panel·kc + kk)·MR + r)·4 + lane] (zeros past mc).
+ * Packs op(A)[i0:i0+mc, p0:p0+kc] into MR-row panels: dst[panel·MR·kc + kk·MR + r]
+ * (zeros past mc). Full panels move rows 0–3 as vectors (4×4 transposes when A is not
+ * transposed) and row 4 as scalars.
  */
 function packPanelsA(
   a: usize,
@@ -243,49 +245,71 @@ function packPanelsA(
   dst: usize,
 ): void {
   const ld = (<usize>lda) << 2;
-  const step = (<usize>MR) << 4;
+  const step = (<usize>MR) << 2;
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = min(MR, mc - ip);
-    const base = dst + ((<usize>(ip * kc)) << 4);
-    if (rows < MR) memory.fill(base, 0, <usize>kc * step);
+    const base = dst + ((<usize>(ip * kc)) << 2);
     if (!transA) {
-      // op(A)[i, kk] = a[i·lda + kk]: rows are contiguous; four k at a time, one lane each.
+      // op(A)[i, kk] = a[i·lda + kk]: rows are contiguous.
       const r0 = a + ((<usize>(i0 + ip) * <usize>lda + <usize>p0) << 2);
-      for (let r = 0; r < rows; r++) {
-        const row = r0 + <usize>r * ld;
-        const d0 = base + ((<usize>r) << 4);
+      if (rows == MR) {
+        const r1 = r0 + ld;
+        const r2 = r1 + ld;
+        const r3 = r2 + ld;
+        const r4 = r3 + ld;
         let kk = 0;
         for (; kk + 4 <= kc; kk += 4) {
-          const v = v128.load(row + ((<usize>kk) << 2));
-          const d = d0 + <usize>kk * step;
-          v128.store(d, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
-          v128.store(d + step, v128.shuffle<f32>(v, v, 1, 1, 1, 1));
-          v128.store(d + 2 * step, v128.shuffle<f32>(v, v, 2, 2, 2, 2));
-          v128.store(d + 3 * step, v128.shuffle<f32>(v, v, 3, 3, 3, 3));
+          const o = (<usize>kk) << 2;
+          const d = base + <usize>kk * step;
+          transposeStore(
+            v128.load(r0 + o),
+            v128.load(r1 + o),
+            v128.load(r2 + o),
+            v128.load(r3 + o),
+            d,
+            step,
+          );
+          const v4 = v128.load(r4 + o);
+          store<f32>(d, f32x4.extract_lane(v4, 0), 16);
+          store<f32>(d + step, f32x4.extract_lane(v4, 1), 16);
+          store<f32>(d + 2 * step, f32x4.extract_lane(v4, 2), 16);
+          store<f32>(d + 3 * step, f32x4.extract_lane(v4, 3), 16);
         }
         for (; kk < kc; kk++) {
-          v128.store(d0 + <usize>kk * step, v128.load32_splat(row + ((<usize>kk) << 2)));
+          const o = (<usize>kk) << 2;
+          const d = base + <usize>kk * step;
+          store<f32>(d, load<f32>(r0 + o));
+          store<f32>(d, load<f32>(r1 + o), 4);
+          store<f32>(d, load<f32>(r2 + o), 8);
+          store<f32>(d, load<f32>(r3 + o), 12);
+          store<f32>(d, load<f32>(r4 + o), 16);
+        }
+      } else {
+        for (let kk = 0; kk < kc; kk++) {
+          const d = base + <usize>kk * step;
+          for (let r = 0; r < MR; r++) {
+            const v: f32 = r < rows ? load<f32>(r0 + <usize>r * ld + ((<usize>kk) << 2)) : 0;
+            store<f32>(d + ((<usize>r) << 2), v);
+          }
         }
       }
     } else {
-      // op(A)[i, kk] = a[kk·lda + i]: for each kk the rows are contiguous.
+      // op(A)[i, kk] = a[kk·lda + i]: for each kk the MR rows are contiguous.
       const s0 = a + ((<usize>p0 * <usize>lda + <usize>(i0 + ip)) << 2);
       if (rows == MR) {
         for (let kk = 0; kk < kc; kk++) {
           const s = s0 + <usize>kk * ld;
           const d = base + <usize>kk * step;
-          v128.store(d, v128.load32_splat(s));
-          v128.store(d, v128.load32_splat(s, 4), 16);
-          v128.store(d, v128.load32_splat(s, 8), 32);
-          v128.store(d, v128.load32_splat(s, 12), 48);
-          v128.store(d, v128.load32_splat(s, 16), 64);
+          v128.store(d, v128.load(s));
+          store<f32>(d, load<f32>(s, 16), 16);
         }
       } else {
         for (let kk = 0; kk < kc; kk++) {
-          const s = s0 + <usize>kk * ld;
           const d = base + <usize>kk * step;
-          for (let r = 0; r < rows; r++) {
-            v128.store(d + ((<usize>r) << 4), v128.load32_splat(s + ((<usize>r) << 2)));
+          const s = s0 + <usize>kk * ld;
+          for (let r = 0; r < MR; r++) {
+            const v: f32 = r < rows ? load<f32>(s + ((<usize>r) << 2)) : 0;
+            store<f32>(d + ((<usize>r) << 2), v);
           }
         }
       }
