@@ -28,6 +28,8 @@ export const BACKENDS: readonly { name: string; pkg: string; factory: string }[]
  */
 export const NONDIFFERENTIABLE_REASONS: Readonly<Record<string, string>> = {
   AdamUpdate: 'an optimizer step, applied outside the tape',
+  MomentumUpdate: 'an optimizer step, applied outside the tape',
+  RMSPropUpdate: 'an optimizer step, applied outside the tape',
   All: 'bool output',
   Any: 'bool output',
   ArgMax: 'int32 index output',

@@ -158,6 +158,11 @@ export function probes(engine: Engine): Record<string, Probe> {
     // activations over an axis
     Softmax: { inputs: (t) => [t(seq(6), [2, 3])], f: (x) => m.softmax(x) },
     LogSoftmax: { inputs: (t) => [t(seq(6), [2, 3])], f: (x) => m.logSoftmax(x) },
+    SoftmaxCrossEntropyWithLogits: {
+      // soft labels (rows sum to 1), so the probe differentiates both inputs
+      inputs: (t) => [t([0.2, 0.3, 0.5, 0.6, 0.1, 0.3], [2, 3]), t(seq(6), [2, 3])],
+      f: (labels, logits) => run('SoftmaxCrossEntropyWithLogits', [labels!, logits!]),
+    },
     // convolution and pooling
     Conv2D: {
       inputs: (t) => [t(seq(18), [1, 3, 3, 2]), t(seq(16, 0.05), [2, 2, 2, 2])],
