@@ -11,7 +11,13 @@ import type {
 import { BackendError, shapesEqual, sizeFromShape } from '@tapegrad/core';
 import { softwareAdapterReason } from './adapter.js';
 import type { Channel } from './channel.js';
-import { MAX_FUSED_BUFFERS, MAX_FUSED_EXPRS, fuse, fusedExtent } from './fusion/codegen.js';
+import {
+  MAX_FUSED_BUFFERS,
+  MAX_FUSED_EXPRS,
+  fuse,
+  fusedExtent,
+  isUniformValue,
+} from './fusion/codegen.js';
 import type { EwFunction, LazyExpr } from './fusion/lazy.js';
 
 let nextUid = 1;
@@ -462,7 +468,7 @@ export class WebGPUBackend implements Backend {
    * Records an elementwise op (`fn` of `inputs`, attribute words `attrs`) as a lazy value:
    * it is computed, fused with the elementwise ops it reads, when a read or a non-elementwise
    * kernel needs it, and never if it is freed first. An input from an earlier command flush, or
-   * seen at another shape (a reshape), is computed first; so are the inputs when fusing them
+   * seen at another shape (a reshape) unless it is the same at every index, is computed first; so are the inputs when fusing them
    * would exceed a kernel's buffers or size.
    */
   elementwise(
@@ -475,8 +481,10 @@ export class WebGPUBackend implements Backend {
     const epoch = this.channel.flushes;
     const data = inputs.map((t) => {
       const d = t.dataId as GpuData;
-      if (d.expr && (d.expr.epoch !== epoch || !shapesEqual(d.expr.shape, t.shape)))
-        this.materialize(d);
+      // A value seen at another shape (a reshape) is computed first unless it is the same at
+      // every index (a broadcast scalar: any view of it reads index 0).
+      const reshaped = d.expr && !shapesEqual(d.expr.shape, t.shape) && !isUniformValue(d);
+      if (d.expr && (d.expr.epoch !== epoch || reshaped)) this.materialize(d);
       return d;
     });
     const extent = fusedExtent(data);

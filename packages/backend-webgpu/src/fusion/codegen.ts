@@ -173,6 +173,16 @@ export function fuse(root: GpuData, shape: Shape): FusedKernel {
   return { program: prog, inputs: e.inputs, params, size };
 }
 
+/**
+ * Whether a lazy value is the same at every index: every buffer it reads has one element
+ * (a scalar, a broadcast scalar, a scalar's arithmetic). Such a value can be seen at any shape
+ * of its size (a reshape) and still be inlined: its reads are at index 0 or uniforms.
+ */
+export function isUniformValue(d: GpuData): boolean {
+  if (!d.expr) return d.size === 1;
+  return d.expr.inputs.every((inp) => isUniformValue(inp.data));
+}
+
 /** Buffers and expressions a lazy value would fuse (to stay under the kernel limits). */
 export function fusedExtent(roots: readonly GpuData[]): { buffers: number; exprs: number } {
   const buffers = new Set<GpuData>();
