@@ -8,7 +8,11 @@
  * main.ts is right for ratios, but understates tapegrad's own GFLOP/s. This script measures
  * those alone, with the same inputs and timing rules.
  *
- *   tsx src/throughput.ts [--reps N] [--threads 1,2] [--sizes 256,512,1024] [--no-cpu]
+ * A rep times the matMul op alone (dispatch, output allocation and the kernel: the cpu and
+ * wasm backends run it synchronously inside the call); `--readback` adds `dataSync()`, a copy
+ * of C out of the backend (the comparison in main.ts always reads back, as async peers must).
+ *
+ *   tsx src/throughput.ts [--reps N] [--threads 1,2] [--sizes 256,512,1024] [--no-cpu] [--readback]
  */
 import { parseArgs } from 'node:util';
 import * as tg from 'tapegrad';
@@ -20,6 +24,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '1,2' },
     sizes: { type: 'string', default: '256,512,1024' },
     'no-cpu': { type: 'boolean', default: false },
+    readback: { type: 'boolean', default: false },
   },
 });
 const list = (s: string, name: string) =>
@@ -48,7 +53,10 @@ const label = (tA: boolean, tB: boolean) => `${tA ? 'Aᵀ' : 'A'}·${tB ? 'Bᵀ'
 function gflops(n: number, tA: boolean, tB: boolean, name: string): string {
   const A = tg.tensor(randomArray(n * n, 1), [n, n]);
   const B = tg.tensor(randomArray(n * n, 2), [n, n]);
-  const stats = bench(name, () => void tg.tidy(() => tg.matMul(A, B, tA, tB).dataSync()), {
+  const run = values.readback
+    ? () => void tg.tidy(() => tg.matMul(A, B, tA, tB).dataSync())
+    : () => tg.tidy(() => void tg.matMul(A, B, tA, tB));
+  const stats = bench(name, run, {
     warmup: 3,
     warmupMs: 500,
     reps,
