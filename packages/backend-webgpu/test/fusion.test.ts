@@ -232,6 +232,32 @@ await withWebGPU('webgpu fusion', () => {
       }
     });
 
+    it('exp over the whole exponent range (2^n from its exponent bits): float64 reference', async () => {
+      const { engine: e } = await gpuEngine(true);
+      // Results from 2^-125 to 2^128 (every n of the reduction), and the ends.
+      const xs = Float32Array.from([
+        ...Array.from({ length: 201 }, (_, k) => -86.5 + k * 0.8748),
+        -1e-3,
+        0,
+        1e-3,
+        88.72,
+        88.73,
+        100,
+        -104,
+        -200,
+      ]);
+      const got = e.tidy(() => exp(createTensor(e, xs, [xs.length])).dataSync());
+      xs.forEach((x, k) => {
+        const ref = Math.exp(x);
+        if (x > 88.7228) expect(got[k], `exp(${x})`).toBe(Infinity);
+        else if (x < -103.98) expect(got[k], `exp(${x})`).toBe(0);
+        else expect(Math.abs(got[k]! - ref), `exp(${x})`).toBeLessThanOrEqual(2.4e-7 * ref);
+      });
+      expect(Number.isNaN(e.tidy(() => exp(createTensor(e, [NaN], [1])).dataSync()[0]!))).toBe(
+        true,
+      );
+    });
+
     it('an unread, disposed chain is never computed', async () => {
       const { engine: e, backend } = await gpuEngine(true);
       const x = createTensor(e, values(64, 7), [64]);

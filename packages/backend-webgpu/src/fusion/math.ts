@@ -22,9 +22,10 @@ fn exp_f(x: f32) -> f32 {
   let r = (xc - n * 0.693145752) - n * 1.428606765e-6;
   let p = 1.0 + r * (1.0 + r * (0.5 + r * (0.16666667 + r * (0.041666668 + r * (0.008333334 + r * (0.0013888889 + r * 0.0001984127))))));
   let ni = i32(n);
-  // 2^n in two steps (n may be below the normal range).
+  // 2^n in two steps (n in [-150, 128] may be outside the normal range; each half in
+  // [-75, 64] is), each power built from its exponent bits (cheaper than ldexp).
   let h = ni / 2;
-  let e = p * ldexp(1.0, h) * ldexp(1.0, ni - h);
+  let e = p * bitcast<f32>(u32(h + 127) << 23u) * bitcast<f32>(u32(ni - h + 127) << 23u);
   return select(select(select(e, 0.0, x < -103.97208), f_inf(), x > 88.72284), x, is_nan(x));
 }
 fn reduce_pio2(x: f32) -> vec2<f32> {
