@@ -232,6 +232,26 @@ await withWebGPU('webgpu fusion', () => {
       }
     });
 
+    it('softmax cross-entropy and its gradient: one dispatch each (a lazy dy computed inside); agree with cpu', async () => {
+      const { engine: g, backend } = await gpuEngine(true);
+      const c = createEngine({ ops: [math], backends: [cpu()] });
+      const run = (e: Engine, op: string): Float32Array =>
+        e.tidy(() => {
+          const labels = createTensor(e, values(3 * 5 * 7, 11).map(Math.abs), [3, 5, 7]);
+          const x = createTensor(e, values(3 * 5 * 7, 12, 4), [3, 5, 7]);
+          // dy = 2 · d, a lazy expression the gradient kernel computes itself.
+          const dy = mul(createTensor(e, values(15, 13), [3, 5]), 2);
+          const inputs = op === 'SoftmaxCrossEntropyGrad' ? [dy, labels, x] : [labels, x];
+          return (e.run(op, inputs) as Tensor).dataSync() as Float32Array;
+        });
+      for (const op of ['SoftmaxCrossEntropyWithLogits', 'SoftmaxCrossEntropyGrad']) {
+        const d0 = backend.stats().dispatches;
+        const got = run(g, op);
+        expect(backend.stats().dispatches - d0, op).toBe(1);
+        expectClose(got, run(c, op), 1e-5, 1e-6);
+      }
+    });
+
     it('exp over the whole exponent range (2^n from its exponent bits): float64 reference', async () => {
       const { engine: e } = await gpuEngine(true);
       // Results from 2^-125 to 2^128 (every n of the reduction), and the ends.

@@ -7,11 +7,13 @@ import { layoutKernels } from './layout.js';
 import { BatchMatMul } from './matmul.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
+import { softmaxCrossEntropyKernels } from './softmax-cross-entropy.js';
 
 /** Every WGSL kernel of the backend, keyed by op name. */
 export const webgpuKernels: Record<string, Kernel<never, WebGPUBackend>> = {
   ...elementwiseKernels,
   ...reduceKernels,
+  ...softmaxCrossEntropyKernels,
   ...layoutKernels,
   BatchMatMul,
   ...convKernels,
