@@ -9,7 +9,7 @@ import type {
   TensorInfo,
   TypedArray,
 } from '@tapegrad/core';
-import { BackendError, bytesPerElement, sizeFromShape } from '@tapegrad/core';
+import { BackendError, bytesPerElement, makeTypedArray, sizeFromShape } from '@tapegrad/core';
 import { Heap } from './heap.js';
 import type { KernelExports } from './module.js';
 import { MAX_MEMORY_PAGES, compileSync, isShared } from './module.js';
@@ -252,9 +252,15 @@ export class WasmBackend implements Backend {
     return Promise.resolve(this.readSync(dataId));
   }
 
-  /** A copy of the buffer's values (a view would be detached by the next memory growth). */
+  /**
+   * A copy of the buffer's values (a view would be detached by the next memory growth), made
+   * by `set` into a new array: V8's `slice()` of a view of a shared memory is ~6× slower.
+   */
   readSync(dataId: DataHandle): TypedArray {
-    return this.view(dataId as WasmData).slice();
+    const data = dataId as WasmData;
+    const copy = makeTypedArray(data.dtype, data.size);
+    copy.set(this.view(data));
+    return copy;
   }
 
   free(dataId: DataHandle): void {
