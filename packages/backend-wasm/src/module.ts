@@ -203,6 +203,72 @@ export interface KernelExports {
     c0: number,
     c1: number,
   ): void;
+  binaryRows(
+    op: number,
+    a: number,
+    aRow: number,
+    aStep: number,
+    b: number,
+    bRow: number,
+    bStep: number,
+    out: number,
+    rows: number,
+    n: number,
+  ): void;
+  softmaxCrossEntropyRows(
+    labels: number,
+    x: number,
+    dy: number,
+    out: number,
+    rows: number,
+    n: number,
+    grad: boolean | number,
+  ): void;
+  adamUpdate(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    decay: number,
+    stepSize: number,
+    invSqrtBias2: number,
+    epsilon: number,
+  ): void;
+  momentumUpdate(
+    p: number,
+    g: number,
+    b: number,
+    pOut: number,
+    bOut: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    nesterov: boolean | number,
+  ): void;
+  rmspropUpdate(
+    p: number,
+    g: number,
+    s: number,
+    gAvg: number,
+    buf: number,
+    pOut: number,
+    sOut: number,
+    gAvgOut: number,
+    bufOut: number,
+    n: number,
+    lr: number,
+    decay: number,
+    momentum: number,
+    epsilon: number,
+    centered: boolean | number,
+    useMomentum: boolean | number,
+  ): void;
 }
 
 /**

@@ -20,7 +20,7 @@ const MIN_BYTES_PER_PART = 1 << 20;
  */
 function runUpdate(
   backend: WasmBackend,
-  fn: string,
+  fn: KernelCall['fn'],
   pointers: readonly number[],
   n: number,
   scalars: readonly number[],

@@ -12,6 +12,7 @@
  * just ran, so the spin is short).
  */
 import { BackendError } from '@tapegrad/core';
+import type { KernelExports } from '../module.js';
 import {
   ARGC,
   ARGS_OFFSET,
@@ -30,7 +31,7 @@ import {
 
 /** One kernel call: an export of the module and its arguments (pointers, integers, 0/1). */
 export interface KernelCall {
-  fn: string;
+  fn: keyof KernelExports;
   args: readonly number[];
 }
 
