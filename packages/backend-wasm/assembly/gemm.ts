@@ -17,7 +17,9 @@
  * x64 instructions V8 emits per k step (scripts/gemm-micro-bench.mjs prints them): 36 for
  * 80 flops, 47.5 GFLOP/s on L1-resident panels (the kernel before took 39: a loop counter and
  * a zero-extension of each pointer every step; 44.5). 4×8 tiles run at ~43; 6×8, 8×8 and
- * k-unrolled 5×8 spill (24–39). With relaxed SIMD's FMA, 5×8 and 6×8 reach 53–55.
+ * k-unrolled 5×8 spill (24–39). With relaxed SIMD's FMA, 5×8 and 6×8 reach 53–55: built with
+ * `--enable relaxed-simd` (assembly/relaxed-gemm.ts, a GEMM-only module), `madd` below is
+ * `f32x4.relaxed_madd`, which V8 emits as one FMA per 8 flops (one rounding instead of two).
  *
  * All scratch memory (packing buffers, the edge tile) is passed in by the caller,
  * so the module has no mutable static state: several instances (threads) can
@@ -142,6 +144,15 @@ export function gemmBatch(
 }
 
 /**
+ * c + a·b per lane: one fused multiply-add in the relaxed-SIMD build (a compile-time switch:
+ * the other branch is not compiled), a multiply and an add in the plain one.
+ */
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
  * The 5×8 register tile: C[0:5, 0:8] (+)= Apanel[kc × 5]ᵀ · Bpanel[kc × 8] (kc ≥ 1).
  * Written for V8's code generator (each change measured with scripts/gemm-micro-bench.mjs):
  * the panel pointers arrive as base + offset, so V8 knows the loop's pointers are
@@ -177,20 +188,20 @@ function micro(
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     av = v128.load32_splat(pa, 16);
-    c40 = f32x4.add(c40, f32x4.mul(av, b0));
-    c41 = f32x4.add(c41, f32x4.mul(av, b1));
+    c40 = madd(av, b0, c40);
+    c41 = madd(av, b1, c41);
     pa += 20;
     pb += 32;
   }

@@ -12,7 +12,7 @@ import type {
 import { BackendError, bytesPerElement, makeTypedArray, sizeFromShape } from '@tapegrad/core';
 import { Heap } from './heap.js';
 import type { KernelExports } from './module.js';
-import { MAX_MEMORY_PAGES, compileSync, isShared } from './module.js';
+import { MAX_MEMORY_PAGES, compileSync, isShared, relaxedSimdSupported } from './module.js';
 import { SLOT_BYTES } from './threads/protocol.js';
 import type { KernelCall } from './threads/pool.js';
 import { ThreadPool, threadsSupported } from './threads/pool.js';
@@ -67,6 +67,14 @@ export interface WasmBackendOptions {
    * kernel, however small: the tests use it to run every split on small shapes).
    */
   threadGrain?: number;
+  /**
+   * Run GEMMs (matMul, conv) in the relaxed-SIMD module, whose micro-kernel uses fused
+   * multiply-adds (~15% faster), where the host validates it (default true: Node ≥ 22,
+   * current browsers; Node 20 only with `--experimental-wasm-relaxed-simd`). `false` forces
+   * the plain-SIMD kernel. Results differ from the plain kernel's in the last bits (one
+   * rounding per multiply-add instead of two); `relaxedSimd` on the backend says which runs.
+   */
+  relaxedSimd?: boolean;
 }
 
 const MIB = 1024 * 1024;
@@ -120,6 +128,11 @@ export class WasmBackend implements Backend {
   private numBytes = 0;
   private threadsCount = 1;
   private readonly threadGrain: number;
+  /**
+   * Whether the GEMMs run in the relaxed-SIMD module (its exports are in `kernels`; every
+   * worker instantiates it too, so all threads run the same kernel and agree bit for bit).
+   */
+  readonly relaxedSimd: boolean;
   private pool: ThreadPool | null = null;
   private poolControl: { ptr: number; size: number } | null = null;
   /** Scratch blocks by `thread · SLOTS_PER_THREAD + slot`. */
@@ -133,6 +146,7 @@ export class WasmBackend implements Backend {
   ) {
     this.heap = new Heap(wasmMemory, kernels.heapBase());
     this.threadGrain = options.threadGrain ?? 1;
+    this.relaxedSimd = (options.relaxedSimd ?? true) && relaxedSimdSupported();
     this.setThreadsCount(options.threads ?? 1);
   }
 
@@ -188,7 +202,9 @@ export class WasmBackend implements Backend {
       this.wasmMemory,
       this.poolControl.ptr,
       effective - 1,
-      compileSync('worker'),
+      this.relaxedSimd
+        ? [compileSync('worker'), compileSync('relaxedGemm')]
+        : [compileSync('worker')],
       this.kernels as unknown as Record<string, unknown>,
     );
     orphanedPools.register(this, this.pool, this.pool);
@@ -291,6 +307,8 @@ export class WasmBackend implements Backend {
       /** 1 when the wasm memory is shared (never detached by growth), else 0. */
       wasmSharedMemory: this.sharedMemory ? 1 : 0,
       wasmThreads: this.threadsCount,
+      /** 1 when the GEMMs run in the relaxed-SIMD (fused multiply-add) module, else 0. */
+      wasmRelaxedSimd: this.relaxedSimd ? 1 : 0,
     };
   }
 

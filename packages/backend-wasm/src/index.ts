@@ -16,7 +16,8 @@ import {
   compileSync,
   instantiateAsync,
   instantiateSync,
-  variantFor,
+  relaxedSimdSupported,
+  variantsFor,
 } from './module.js';
 
 export { WasmBackend, WasmData, sharedMemorySupported } from './backend.js';
@@ -24,7 +25,7 @@ export type { KernelCall, WasmBackendOptions, WasmKernel } from './backend.js';
 export { threadsSupported } from './threads/pool.js';
 export { Heap, sizeClass } from './heap.js';
 export type { HeapStats } from './heap.js';
-export { kernelBytes, simdSupported } from './module.js';
+export { kernelBytes, relaxedSimdSupported, simdSupported } from './module.js';
 export type { KernelExports } from './module.js';
 export { WASM_ACCELERATED_OPS, WASM_HOSTED_OPS } from './kernels/index.js';
 
@@ -128,14 +129,22 @@ export function wasm(options: WasmOptions = {}): BackendPlugin<WasmBackend> {
     priority: options.priority ?? 2,
     create(): WasmBackend | Promise<WasmBackend> {
       const memory = WasmBackend.createMemory(options);
-      const variant = variantFor(memory);
-      const backendOptions = { ...options, threads: options.threads ?? defaultThreads };
+      const relaxedSimd = (options.relaxedSimd ?? true) && relaxedSimdSupported();
+      const variants = variantsFor(memory, relaxedSimd);
+      const backendOptions = {
+        ...options,
+        threads: options.threads ?? defaultThreads,
+        relaxedSimd,
+      };
       if (options.sync ?? canCompileSync()) {
-        const exports = instantiateSync(compileSync(variant), memory);
+        const exports = instantiateSync(
+          variants.map((v) => compileSync(v)),
+          memory,
+        );
         return track(new WasmBackend(exports, memory, backendOptions));
       }
-      return compileAsync(variant)
-        .then((module) => instantiateAsync(module, memory))
+      return Promise.all(variants.map((v) => compileAsync(v)))
+        .then((modules) => instantiateAsync(modules, memory))
         .then((exports) => track(new WasmBackend(exports, memory, backendOptions)));
     },
     kernels,

@@ -1,6 +1,6 @@
 /**
  * A pool of workers that run kernel calls on the backend's shared wasm memory: each
- * worker instantiates the same module over the same memory and executes the calls the
+ * worker instantiates the same modules over the same memory and executes the calls the
  * main thread writes into its slot of the control block (./protocol.ts). Kernels split
  * their work into calls (`WasmBackend.parallel`); the main thread runs the first call
  * itself and waits for the others.
@@ -40,7 +40,7 @@ interface WorkerHandle {
 }
 
 interface WorkerData {
-  module: WebAssembly.Module;
+  modules: WebAssembly.Module[];
   memory: WebAssembly.Memory;
   slot: number;
   names: string[];
@@ -109,14 +109,14 @@ class PoolWorker {
   constructor(
     memory: WebAssembly.Memory,
     slot: number,
-    module: WebAssembly.Module,
+    modules: WebAssembly.Module[],
     names: string[],
   ) {
     // Views of a shared memory stay valid when it grows (a SharedArrayBuffer never detaches).
     this.ctl = new Int32Array(memory.buffer, slot, ARGS_OFFSET / 4);
     this.args = new Float64Array(memory.buffer, slot + ARGS_OFFSET, MAX_ARGS);
     Atomics.store(this.ctl, STATE, STARTING);
-    this.handle = spawn({ module, memory, slot, names }, () => (this.failed = true));
+    this.handle = spawn({ modules, memory, slot, names }, () => (this.failed = true));
   }
 }
 
@@ -129,20 +129,21 @@ export class ThreadPool {
 
   /**
    * Starts `count` workers; `control` is a block of `count · SLOT_BYTES` bytes of the
-   * memory, `module` the compiled module the workers instantiate (compiled once, its code
-   * shared with them), `local` the main thread's exports.
+   * memory, `modules` the compiled modules the workers instantiate in order, merging their
+   * exports like the main thread (compiled once, their code shared with them), `local` the
+   * main thread's exports.
    */
   constructor(
     memory: WebAssembly.Memory,
     control: number,
     count: number,
-    module: WebAssembly.Module,
+    modules: WebAssembly.Module[],
     private readonly local: Record<string, unknown>,
   ) {
     const names = Object.keys(local).filter((name) => typeof local[name] === 'function');
     this.fnIndex = new Map(names.map((name, i) => [name, i]));
     for (let i = 0; i < count; i++) {
-      this.workers.push(new PoolWorker(memory, control + i * SLOT_BYTES, module, names));
+      this.workers.push(new PoolWorker(memory, control + i * SLOT_BYTES, modules, names));
     }
     this.canBlock = canBlock(this.workers[0]?.ctl);
   }

@@ -31,13 +31,17 @@ export const BUSY = 4;
  * The worker's program (Node `worker_threads` with `eval`, or a browser `Worker` from a
  * Blob URL). It instantiates the `worker` variant of the module (no data segments: the main
  * instance wrote them; compiled once by the main thread, which posts it) on the shared
- * memory, then serves calls until EXIT: it sleeps
+ * memory, and after it the relaxed GEMM module where the main thread uses it (its exports
+ * replace the plain GEMM's, as on the main thread), then serves calls until EXIT: it sleeps
  * in `Atomics.wait` while IDLE, claims a posted call (RUN → BUSY, unless the main thread
  * took it back), runs it, stores IDLE and wakes the main thread.
  */
 export const WORKER_SOURCE = `'use strict';
 function serve(d) {
-  const ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+  const ex = Object.assign(
+    {},
+    ...d.modules.map((m) => new WebAssembly.Instance(m, { env: { memory: d.memory } }).exports),
+  );
   const fns = d.names.map((name) => ex[name]);
   const ctl = new Int32Array(d.memory.buffer, d.slot, ${ARGS_OFFSET / 4});
   const args = new Float64Array(d.memory.buffer, d.slot + ${ARGS_OFFSET}, ${MAX_ARGS});

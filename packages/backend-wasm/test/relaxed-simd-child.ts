@@ -1,0 +1,124 @@
+/**
+ * Child process of relaxed-simd.test.ts (run with and without
+ * `--experimental-wasm-relaxed-simd`): multiplies matrices in all four transposes, odd sizes
+ * and batches on three wasm engines (1 thread, 2 threads, 1 thread with `relaxedSimd:
+ * false`) and prints one JSON line: which kernel each engine picked, the largest error of
+ * each engine's products against a float64 reference as a fraction of the float32 bound
+ * `(k + 1)·2⁻²⁴·Σ|a·b|` (≤ 1 for a correct kernel), whether 1 and 2 threads agree bit for
+ * bit, and how many elements the default engine's products differ in from the plain kernel's.
+ */
+import type { Engine } from '@tapegrad/core';
+import { createEngine, createTensor } from '@tapegrad/core';
+import { math, matMul } from '@tapegrad/ops-math';
+import type { WasmBackend, WasmOptions } from '../src/index.js';
+import { relaxedSimdSupported, wasm } from '../src/index.js';
+
+interface Case {
+  batch: number;
+  /** Batch of B (1: broadcast to A's batch). */
+  batchB: number;
+  m: number;
+  n: number;
+  k: number;
+  tA: boolean;
+  tB: boolean;
+}
+
+const cases: Case[] = [];
+for (const [tA, tB] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const) {
+  // Odd edges in every dimension; k = 301 spans two KC slices, m = 133 two MC blocks.
+  cases.push({ batch: 1, batchB: 1, m: 133, n: 67, k: 301, tA, tB });
+  cases.push({ batch: 3, batchB: 3, m: 13, n: 29, k: 37, tA, tB });
+  cases.push({ batch: 2, batchB: 1, m: 7, n: 9, k: 1, tA, tB });
+}
+
+/** Values in [-1, 1) from a seeded linear congruential generator. */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed * 2654435761 + 12345;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function operands(c: Case, i: number): [Float32Array, Float32Array] {
+  return [values(c.batch * c.m * c.k, i), values(c.batchB * c.k * c.n, i + 100)];
+}
+
+/** Largest |C − C₆₄| / ((k + 1)·2⁻²⁴·Σ|a·b|) over the elements of one product. */
+function errorRatio(c: Case, a: Float32Array, b: Float32Array, got: Float32Array): number {
+  let worst = 0;
+  for (let p = 0; p < c.batch; p++) {
+    const a0 = p * c.m * c.k;
+    const b0 = (c.batchB === 1 ? 0 : p) * c.k * c.n;
+    for (let i = 0; i < c.m; i++) {
+      for (let j = 0; j < c.n; j++) {
+        let ref = 0;
+        let abs = 0;
+        for (let q = 0; q < c.k; q++) {
+          const x = a[a0 + (c.tA ? q * c.m + i : i * c.k + q)]!;
+          const y = b[b0 + (c.tB ? j * c.k + q : q * c.n + j)]!;
+          ref += x * y;
+          abs += Math.abs(x * y);
+        }
+        const err = Math.abs(got[(p * c.m + i) * c.n + j]! - ref);
+        const bound = (c.k + 1) * 2 ** -24 * abs;
+        worst = Math.max(worst, bound > 0 ? err / bound : err);
+      }
+    }
+  }
+  return worst;
+}
+
+function products(options: WasmOptions): { engine: Engine; results: Float32Array[] } {
+  const engine = createEngine({ ops: [math], backends: [wasm(options)] });
+  const results = engine.tidy(() =>
+    cases.map((c, i) => {
+      const [a, b] = operands(c, i);
+      const sa = c.tA ? [c.batch, c.k, c.m] : [c.batch, c.m, c.k];
+      const sb = c.tB ? [c.batchB, c.n, c.k] : [c.batchB, c.k, c.n];
+      return matMul(
+        createTensor(engine, a, sa),
+        createTensor(engine, b, sb),
+        c.tA,
+        c.tB,
+      ).dataSync() as Float32Array;
+    }),
+  );
+  return { engine, results };
+}
+
+const bits = (x: Float32Array) => new Uint32Array(x.buffer, x.byteOffset, x.length);
+
+const runs = [
+  products({ threads: 1 }),
+  products({ threads: 2, threadGrain: 0 }),
+  products({ threads: 1, relaxedSimd: false }),
+];
+const [one, two, plain] = runs.map((r) => r.results);
+const picked = runs.map(({ engine }) => {
+  const backend = engine.findBackend('wasm') as WasmBackend;
+  return { relaxedSimd: backend.relaxedSimd, memory: backend.memory().wasmRelaxedSimd };
+});
+console.log(
+  JSON.stringify({
+    supported: relaxedSimdSupported(),
+    picked,
+    threads: (runs[1]!.engine.findBackend('wasm') as WasmBackend).activeThreads(),
+    errorRatio: runs.map(({ results }) =>
+      Math.max(...cases.map((c, i) => errorRatio(c, ...operands(c, i), results[i]!))),
+    ),
+    bitIdentical: cases.every((_, i) => bits(one![i]!).every((v, j) => v === bits(two![i]!)[j])),
+    differFromPlain: cases.reduce(
+      (t, _, i) => t + bits(one![i]!).filter((v, j) => v !== bits(plain![i]!)[j]).length,
+      0,
+    ),
+  }),
+);
