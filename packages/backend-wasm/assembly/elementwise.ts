@@ -70,6 +70,8 @@ export const B_MAX: i32 = 4;
 export const B_MIN: i32 = 5;
 export const B_SQDIFF: i32 = 6;
 export const B_RELU_GRAD: i32 = 7;
+export const B_TANH_GRAD: i32 = 8;
+export const B_SIGMOID_GRAD: i32 = 9;
 
 function binaryOp(op: i32, a: v128, b: v128): v128 {
   switch (op) {
@@ -92,6 +94,12 @@ function binaryOp(op: i32, a: v128, b: v128): v128 {
     case B_RELU_GRAD:
       // a (dy) where b (x) > 0, else +0: the mask of the comparison selects the bits.
       return v128.and(a, f32x4.gt(b, f32x4.splat(0)));
+    case B_TANH_GRAD:
+      // a (dy) · (1 − b²), b = tanh's output; rounded as the composition rounds it.
+      return f32x4.mul(a, f32x4.sub(f32x4.splat(1), f32x4.mul(b, b)));
+    case B_SIGMOID_GRAD:
+      // a (dy) · (b · (1 − b)), b = sigmoid's output.
+      return f32x4.mul(a, f32x4.mul(b, f32x4.sub(f32x4.splat(1), b)));
     default:
       return a;
   }

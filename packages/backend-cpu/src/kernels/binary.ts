@@ -183,6 +183,9 @@ export const binaryKernels: Record<string, Kernel> = {
   Prelu: binaryKernel((x, alpha) => (x < 0 ? alpha * x : x)),
   // relu's backward: dy where x > 0, else 0 (NaN x gives 0, as where(x > 0, dy, 0)).
   ReluGrad: binaryKernel((dy, x) => (x > 0 ? dy : 0)),
+  // tanh's and sigmoid's backward from their outputs y: dy·(1 − y²) and dy·y·(1 − y).
+  TanhGrad: binaryKernel((dy, y) => dy * (1 - y * y)),
+  SigmoidGrad: binaryKernel((dy, y) => dy * y * (1 - y)),
   // Comparisons and logical ops: bool outputs (0/1); NaN compares false.
   Equal: binaryKernel((a, b) => (a === b ? 1 : 0)),
   NotEqual: binaryKernel((a, b) => (a !== b ? 1 : 0)),

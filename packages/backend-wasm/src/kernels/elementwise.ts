@@ -29,6 +29,8 @@ const BINARY = {
   Minimum: 5,
   SquaredDifference: 6,
   ReluGrad: 7,
+  TanhGrad: 8,
+  SigmoidGrad: 9,
 } as const;
 
 /** Broadcast rows shorter than this run the CPU kernel (one wasm call per row would cost more). */

@@ -691,6 +691,37 @@ export function elementwiseSuite(ctx: SuiteContext): void {
         expectGradients((dy) => reluGrad(dy, x), [ctx.t([0.3, -0.7, 1.1, 2], [4], 'float64')]);
         expectGradients((u) => relu(u).mul(u), [ctx.t([-1.5, -0.5, 0.5, 1.5], [4], 'float64')]);
       });
+      it("TanhGrad and SigmoidGrad (tanh's and sigmoid's backward from the output y): values, row broadcasting, float64 gradients of both inputs", () => {
+        const cases = [
+          ['TanhGrad', (dy: number, y: number) => dy * (1 - y * y)],
+          ['SigmoidGrad', (dy: number, y: number) => dy * y * (1 - y)],
+        ] as const;
+        const ys = [-0.99, -0.5, -0, 0, 0.25, 0.5, 0.75, 0.999, 1, NaN, 0.1];
+        const dys = [1, -2, 3, 4, 0.5, -6, 7, 8, 9, 1, NaN];
+        for (const [name, reference] of cases) {
+          const op = (dy: Tensor, y: Tensor) => ctx.engine.run(name, [dy, y]) as Tensor;
+          expectClose(
+            op(ctx.t(dys), ctx.t(ys)),
+            ys.map((y, i) => reference(dys[i]!, y)),
+          );
+          // y broadcast along rows of 19 (a SIMD body and a tail per row).
+          const row = ctx.rand([19], 6).mul(0.9);
+          const dy = ctx.rand([3, 19], 7);
+          const rowValues = values(row);
+          expectClose(
+            op(dy, row),
+            values(dy).map((d, i) => reference(d, rowValues[i % 19]!)),
+          );
+          expect(() => op(ctx.t([1], [1], 'int32'), ctx.t([1], [1], 'int32'))).toThrow(DTypeError);
+          const y64 = ctx.t([-0.8, -0.3, 0.2, 0.6], [4], 'float64');
+          const dy64 = ctx.t([0.3, -0.7, 1.1, 2], [4], 'float64');
+          expectGradients(op, [dy64, y64]);
+        }
+        // Through the public ops (their backward now runs these): first and second order.
+        const u = ctx.t([-1.5, -0.5, 0.5, 1.5], [4], 'float64');
+        expectGradients((x) => tanh(x).mul(x), [u]);
+        expectGradients((x) => sigmoid(x).mul(x), [u]);
+      });
       it('stable activations have finite gradients far from 0', () => {
         const x = ctx.t([-100, -30, 30, 100]);
         for (const f of [sigmoid, softplus, logSigmoid, tanh, elu, selu]) {

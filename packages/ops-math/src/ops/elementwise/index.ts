@@ -48,6 +48,8 @@ import { PreluOp, prelu } from './prelu.js';
 import { ReciprocalOp, reciprocal } from './reciprocal.js';
 import { ReluOp, relu } from './relu.js';
 import { ReluGradOp } from './relu-grad.js';
+import { SigmoidGradOp } from './sigmoid-grad.js';
+import { TanhGradOp } from './tanh-grad.js';
 import { Relu6Op, relu6 } from './relu6.js';
 import { RoundOp, round } from './round.js';
 import { RsqrtOp, rsqrt } from './rsqrt.js';
@@ -169,6 +171,8 @@ export const elementwiseOps: OpDef[] = [
   SoftplusOp,
   ReluOp,
   ReluGradOp,
+  TanhGradOp,
+  SigmoidGradOp,
   Relu6Op,
   EluOp,
   SeluOp,

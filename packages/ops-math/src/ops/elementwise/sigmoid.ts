@@ -1,12 +1,11 @@
 import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { elementwiseUnary, runUnary } from './common.js';
-import { mul } from './mul.js';
-import { sub } from './sub.js';
+import { sigmoidGrad } from './sigmoid-grad.js';
 
 // σ' = σ(1 - σ), written with the output (so the second derivative is σ(1 - σ)(1 - 2σ)).
 export const SigmoidOp = elementwiseUnary('Sigmoid', {
-  grad: (dy, { outputs: [y] }) => [mul(dy, mul(y!, sub(1, y!)))],
+  grad: (dy, { outputs: [y] }) => [sigmoidGrad(dy, y!)],
 });
 
 /**

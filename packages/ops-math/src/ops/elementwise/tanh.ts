@@ -1,13 +1,11 @@
 import type { Tensor } from '@tapegrad/core';
 import type { Arg } from '../../util.js';
 import { elementwiseUnary, runUnary } from './common.js';
-import { mul } from './mul.js';
-import { square } from './square.js';
-import { sub } from './sub.js';
+import { tanhGrad } from './tanh-grad.js';
 
 // d(tanh x)/dx = 1 - tanh²x, written with the output (so the second derivative is -2y(1 - y²)).
 export const TanhOp = elementwiseUnary('Tanh', {
-  grad: (dy, { outputs: [y] }) => [mul(dy, sub(1, square(y!)))],
+  grad: (dy, { outputs: [y] }) => [tanhGrad(dy, y!)],
 });
 
 /**
