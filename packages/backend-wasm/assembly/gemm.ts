@@ -8,8 +8,9 @@
  *
  * Transposes are absorbed by the packing routines (4×4 SIMD transposes where the
  * source runs the other way), so one micro-kernel serves all four combinations.
- * The kernel keeps a 5×8 tile of C in ten v128 accumulators (plus two B vectors, one
- * broadcast A value and one product: 14 of the 15 xmm registers V8 allocates on x64).
+ * The plain kernel keeps a 5×8 tile of C in ten v128 accumulators (plus two B vectors, one
+ * broadcast A value and one product: 14 of the 15 xmm registers V8 allocates on x64); the
+ * relaxed-SIMD one a 6×8 tile in twelve (no product: 15 of 15).
  *
  * Plain SIMD has no FMA, so each 8 flops of a k step cost a multiply and an add; on Zen 4
  * (~3.55 GHz, V8 11.3) the loop is bound by the front end (~5.5 instructions a cycle), not
@@ -17,16 +18,18 @@
  * x64 instructions V8 emits per k step (scripts/gemm-micro-bench.mjs prints them): 36 for
  * 80 flops, 47.5 GFLOP/s on L1-resident panels (the kernel before took 39: a loop counter and
  * a zero-extension of each pointer every step; 44.5). 4×8 tiles run at ~43; 6×8, 8×8 and
- * k-unrolled 5×8 spill (24–39). With relaxed SIMD's FMA, 5×8 and 6×8 reach 53–55: built with
- * `--enable relaxed-simd` (assembly/relaxed-gemm.ts, a GEMM-only module), `madd` below is
- * `f32x4.relaxed_madd`, which V8 emits as one FMA per 8 flops (one rounding instead of two).
+ * k-unrolled 5×8 spill (24–39). Built with `--enable relaxed-simd` (assembly/relaxed-gemm.ts,
+ * a GEMM-only module), `madd` below is `f32x4.relaxed_madd`, which V8 emits as one FMA per 8
+ * flops (one rounding instead of two), and MR is 6: a relaxed 6×8 reaches 57.4 on L1-resident
+ * panels (5×8: 55.1), 52–54.6 in the whole GEMM (5×8: 48–52; plain 5×8: 43–45).
  *
  * All scratch memory (packing buffers, the edge tile) is passed in by the caller,
  * so the module has no mutable static state: several instances (threads) can
  * share one memory as long as each gets its own workspace.
  */
 
-export const MR: i32 = 5;
+/** Rows of the register tile: 6 with FMA (no product temporaries: 12 accumulators fit), else 5. */
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 export const NR: i32 = 8;
 export const KC: i32 = 256;
 export const MC: i32 = 120;
@@ -153,7 +156,8 @@ function madd(a: v128, b: v128, c: v128): v128 {
 }
 
 /**
- * The 5×8 register tile: C[0:5, 0:8] (+)= Apanel[kc × 5]ᵀ · Bpanel[kc × 8] (kc ≥ 1).
+ * The MR×8 register tile: C[0:MR, 0:8] (+)= Apanel[kc × MR]ᵀ · Bpanel[kc × 8] (kc ≥ 1); the
+ * sixth row is compiled only where MR is 6 (the relaxed-SIMD build).
  * Written for V8's code generator (each change measured with scripts/gemm-micro-bench.mjs):
  * the panel pointers arrive as base + offset, so V8 knows the loop's pointers are
  * zero-extended (no `movl` per step); the loop ends on a pointer compare (no counter); and
@@ -184,6 +188,8 @@ function micro(
   let c31 = f32x4.splat(0);
   let c40 = f32x4.splat(0);
   let c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0);
+  let c51 = f32x4.splat(0);
   while (pb < end) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
@@ -202,7 +208,12 @@ function micro(
     av = v128.load32_splat(pa, 16);
     c40 = madd(av, b0, c40);
     c41 = madd(av, b1, c41);
-    pa += 20;
+    if (MR == 6) {
+      av = v128.load32_splat(pa, 20);
+      c50 = madd(av, b0, c50);
+      c51 = madd(av, b1, c51);
+    }
+    pa += MR << 2;
     pb += 32;
   }
   const rs = (<usize>ldc) << 2;
@@ -222,6 +233,11 @@ function micro(
     q += rs;
     v128.store(q, f32x4.add(v128.load(q), c40));
     v128.store(q, f32x4.add(v128.load(q, 16), c41), 16);
+    if (MR == 6) {
+      q += rs;
+      v128.store(q, f32x4.add(v128.load(q), c50));
+      v128.store(q, f32x4.add(v128.load(q, 16), c51), 16);
+    }
   } else {
     v128.store(q, c00);
     v128.store(q, c01, 16);
@@ -237,13 +253,18 @@ function micro(
     q += rs;
     v128.store(q, c40);
     v128.store(q, c41, 16);
+    if (MR == 6) {
+      q += rs;
+      v128.store(q, c50);
+      v128.store(q, c51, 16);
+    }
   }
 }
 
 /**
  * Packs op(A)[i0:i0+mc, p0:p0+kc] into MR-row panels: dst[panel·MR·kc + kk·MR + r]
  * (zeros past mc). Full panels move rows 0–3 as vectors (4×4 transposes when A is not
- * transposed) and row 4 as scalars.
+ * transposed) and rows 4 (and 5) as scalars.
  */
 function packPanelsA(
   a: usize,
@@ -285,6 +306,13 @@ function packPanelsA(
           store<f32>(d + step, f32x4.extract_lane(v4, 1), 16);
           store<f32>(d + 2 * step, f32x4.extract_lane(v4, 2), 16);
           store<f32>(d + 3 * step, f32x4.extract_lane(v4, 3), 16);
+          if (MR == 6) {
+            const v5 = v128.load(r4 + ld + o);
+            store<f32>(d, f32x4.extract_lane(v5, 0), 20);
+            store<f32>(d + step, f32x4.extract_lane(v5, 1), 20);
+            store<f32>(d + 2 * step, f32x4.extract_lane(v5, 2), 20);
+            store<f32>(d + 3 * step, f32x4.extract_lane(v5, 3), 20);
+          }
         }
         for (; kk < kc; kk++) {
           const o = (<usize>kk) << 2;
@@ -294,6 +322,7 @@ function packPanelsA(
           store<f32>(d, load<f32>(r2 + o), 8);
           store<f32>(d, load<f32>(r3 + o), 12);
           store<f32>(d, load<f32>(r4 + o), 16);
+          if (MR == 6) store<f32>(d, load<f32>(r4 + ld + o), 20);
         }
       } else {
         for (let kk = 0; kk < kc; kk++) {
@@ -313,6 +342,7 @@ function packPanelsA(
           const d = base + <usize>kk * step;
           v128.store(d, v128.load(s));
           store<f32>(d, load<f32>(s, 16), 16);
+          if (MR == 6) store<f32>(d, load<f32>(s, 20), 20);
         }
       } else {
         for (let kk = 0; kk < kc; kk++) {

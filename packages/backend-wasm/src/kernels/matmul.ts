@@ -12,8 +12,13 @@ interface BatchMatMulAttrs {
   transposeB: boolean;
 }
 
-/** Micro-kernel tile of assembly/gemm.ts: row splits are multiples of MR, column splits of NR. */
-const MR = 5;
+/**
+ * Rows of assembly/gemm.ts's micro-kernel tile (MR: 6 in the relaxed-SIMD module, 5 in the
+ * plain one): row splits are multiples of it, column splits of NR.
+ */
+function tileRows(backend: WasmBackend): number {
+  return backend.relaxedSimd ? 6 : 5;
+}
 const NR = 8;
 
 /** Work below which a thread is not worth waking: ~50 µs of GEMM at ~40 GFLOP/s. */
@@ -53,7 +58,7 @@ export function gemm(
   }
   const byRows = m >= n;
   const extent = byRows ? m : n;
-  const unit = byRows ? MR : NR;
+  const unit = byRows ? tileRows(backend) : NR;
   const step = Math.ceil(extent / parts / unit) * unit;
   const calls: KernelCall[] = [];
   for (let t = 0, i0 = 0; i0 < extent; t++, i0 += step) {
