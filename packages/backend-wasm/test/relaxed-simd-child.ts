@@ -5,10 +5,12 @@
  * false`) and prints one JSON line: which kernel each engine picked, the largest error of
  * each engine's products against a float64 reference as a fraction of the float32 bound
  * `(k + 1)·2⁻²⁴·Σ|a·b|` (≤ 1 for a correct kernel), whether 1 and 2 threads agree bit for
- * bit, and how many elements the default engine's products differ in from the plain kernel's.
+ * bit, and how many elements the default engine's products differ in from the plain kernel's;
+ * the same for a conv2d (its im2col GEMM), against a direct float64 convolution.
  */
 import type { Engine } from '@tapegrad/core';
 import { createEngine, createTensor } from '@tapegrad/core';
+import { conv, conv2d } from '@tapegrad/ops-conv';
 import { math, matMul } from '@tapegrad/ops-math';
 import type { WasmBackend, WasmOptions } from '../src/index.js';
 import { relaxedSimdSupported, wasm } from '../src/index.js';
@@ -77,10 +79,43 @@ function errorRatio(c: Case, a: Float32Array, b: Float32Array, got: Float32Array
   return worst;
 }
 
+/** The conv2d case: x [2, 11, 13, 7] (NHWC), filter [3, 3, 7, 17], stride 1, 'valid'. */
+const CONV = { n: 2, h: 11, w: 13, c: 7, f: 3, o: 17 };
+const convX = values(CONV.n * CONV.h * CONV.w * CONV.c, 7);
+const convW = values(CONV.f * CONV.f * CONV.c * CONV.o, 8);
+
+/** Largest error of a conv2d output against the direct float64 convolution, as `errorRatio`. */
+function convErrorRatio(got: Float32Array): number {
+  const { n, h, w, c, f, o } = CONV;
+  const oh = h - f + 1;
+  const ow = w - f + 1;
+  const k = f * f * c;
+  let worst = 0;
+  for (let b = 0; b < n; b++)
+    for (let i = 0; i < oh; i++)
+      for (let j = 0; j < ow; j++)
+        for (let q = 0; q < o; q++) {
+          let ref = 0;
+          let abs = 0;
+          for (let p = 0; p < f; p++)
+            for (let r = 0; r < f; r++)
+              for (let d = 0; d < c; d++) {
+                const xy =
+                  convX[((b * h + i + p) * w + j + r) * c + d]! *
+                  convW[((p * f + r) * c + d) * o + q]!;
+                ref += xy;
+                abs += Math.abs(xy);
+              }
+          const err = Math.abs(got[((b * oh + i) * ow + j) * o + q]! - ref);
+          worst = Math.max(worst, err / ((k + 1) * 2 ** -24 * abs));
+        }
+  return worst;
+}
+
 function products(options: WasmOptions): { engine: Engine; results: Float32Array[] } {
-  const engine = createEngine({ ops: [math], backends: [wasm(options)] });
-  const results = engine.tidy(() =>
-    cases.map((c, i) => {
+  const engine = createEngine({ ops: [math, conv], backends: [wasm(options)] });
+  const results = engine.tidy(() => [
+    ...cases.map((c, i) => {
       const [a, b] = operands(c, i);
       const sa = c.tA ? [c.batch, c.k, c.m] : [c.batch, c.m, c.k];
       const sb = c.tB ? [c.batchB, c.n, c.k] : [c.batchB, c.k, c.n];
@@ -91,7 +126,13 @@ function products(options: WasmOptions): { engine: Engine; results: Float32Array
         c.tB,
       ).dataSync() as Float32Array;
     }),
-  );
+    conv2d(
+      createTensor(engine, convX, [CONV.n, CONV.h, CONV.w, CONV.c]),
+      createTensor(engine, convW, [CONV.f, CONV.f, CONV.c, CONV.o]),
+      1,
+      'valid',
+    ).dataSync() as Float32Array,
+  ]);
   return { engine, results };
 }
 
@@ -115,10 +156,16 @@ console.log(
     errorRatio: runs.map(({ results }) =>
       Math.max(...cases.map((c, i) => errorRatio(c, ...operands(c, i), results[i]!))),
     ),
-    bitIdentical: cases.every((_, i) => bits(one![i]!).every((v, j) => v === bits(two![i]!)[j])),
+    bitIdentical: one!.every((x, i) => bits(x).every((v, j) => v === bits(two![i]!)[j])),
     differFromPlain: cases.reduce(
       (t, _, i) => t + bits(one![i]!).filter((v, j) => v !== bits(plain![i]!)[j]).length,
       0,
     ),
+    conv: {
+      errorRatio: runs.map(({ results }) => convErrorRatio(results[cases.length]!)),
+      differFromPlain: bits(one![cases.length]!).filter(
+        (v, j) => v !== bits(plain![cases.length]!)[j],
+      ).length,
+    },
   }),
 );

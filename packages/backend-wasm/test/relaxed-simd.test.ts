@@ -10,6 +10,7 @@ interface ChildReport {
   errorRatio: number[];
   bitIdentical: boolean;
   differFromPlain: number;
+  conv: { errorRatio: number[]; differFromPlain: number };
 }
 
 /** Runs test/relaxed-simd-child.ts in a new node with `flags` and parses its report. */
@@ -31,7 +32,7 @@ function runChild(flags: string[]): Promise<ChildReport> {
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
 describe('relaxed-SIMD GEMM', () => {
-  it('with --experimental-wasm-relaxed-simd: picked by default (main thread and workers), float32-accurate in all transposes, bit-identical on 1 and 2 threads, FMA-rounded', async () => {
+  it('with --experimental-wasm-relaxed-simd: picked by default (main thread and workers), float32-accurate in all transposes and in conv2d, bit-identical on 1 and 2 threads, FMA-rounded', async () => {
     const r = await runChild(['--experimental-wasm-relaxed-simd']);
     expect(r.supported).toBe(true);
     expect(r.picked).toEqual([
@@ -48,6 +49,12 @@ describe('relaxed-SIMD GEMM', () => {
     expect(r.bitIdentical).toBe(true);
     // One rounding per multiply-add instead of two: the relaxed kernel really ran.
     expect(r.differFromPlain).toBeGreaterThan(1000);
+    // conv2d's im2col GEMM runs in it too.
+    for (const ratio of r.conv.errorRatio) {
+      expect(ratio).toBeGreaterThan(0);
+      expect(ratio).toBeLessThanOrEqual(1);
+    }
+    expect(r.conv.differFromPlain).toBeGreaterThan(100);
   }, 60_000);
 
   it.runIf(nodeMajor < 22)(
@@ -60,6 +67,8 @@ describe('relaxed-SIMD GEMM', () => {
       for (const ratio of r.errorRatio) expect(ratio).toBeLessThanOrEqual(1);
       expect(r.bitIdentical).toBe(true);
       expect(r.differFromPlain).toBe(0);
+      expect(r.conv.differFromPlain).toBe(0);
+      for (const ratio of r.conv.errorRatio) expect(ratio).toBeLessThanOrEqual(1);
     },
     60_000,
   );
