@@ -125,19 +125,23 @@ ${quad
   .join('\n')}
   }`,
   );
+  // Workgroups launched (prm(strideParam)) may be fewer than tiles: each loops over tiles
+  // wid, wid + launched, ... (uniform control flow: the barriers stay legal).
+  const strideParam = layersParam + (split ? 2 : 1);
   return `
   let M = prm(0u); let N = prm(1u);
   let tilesN = (N + ${tn - 1}u) / ${tn}u;
   let tiles = tilesN * ((M + ${tm - 1}u) / ${tm}u);
-  if (wid >= tiles * prm(${layersParam}u)) { return; }
-  let layer = wid / tiles;
+  if (wid >= prm(${strideParam}u)) { return; }
+  for (var w = wid; w < tiles * prm(${layersParam}u); w = w + prm(${strideParam}u)) {
+  let layer = w / tiles;
   ${
     split
       ? `let z = 0u; let kbegin = layer * prm(${layersParam + 1}u); let K = min(prm(2u), kbegin + prm(${layersParam + 1}u));`
       : 'let z = layer; let kbegin = 0u; let K = prm(2u);'
   }
   let tx = lid % ${s.wn}u; let ty = lid / ${s.wn}u;
-  let row0 = (wid % tiles) / tilesN * ${tm}u; let col0 = wid % tilesN * ${tn}u;
+  let row0 = (w % tiles) / tilesN * ${tm}u; let col0 = w % tilesN * ${tn}u;
   let ak = lid % ${s.tk}u; let bn = lid % ${tn}u;
 ${aLoads.map((q) => `  let arow${q} = a_row(z, row0 + lid / ${s.tk}u + ${rowStep * q}u);`).join('\n')}
   let bcol = b_col(z, col0 + bn);
@@ -153,7 +157,8 @@ ${stageB.join('\n')}
 ${products.join('\n')}
     workgroupBarrier();
   }
-${stores.join('\n')}`;
+${stores.join('\n')}
+  }`;
 }
 
 /**
@@ -199,7 +204,7 @@ export function runGemm(
       key: `gemm-${shape.name}${split ? '-split' : ''}:${spec.key}`,
       inputs: inputs.map(() => t),
       output: t,
-      numParams: params.length + (split ? 2 : 1),
+      numParams: params.length + (split ? 3 : 2),
       helpers: spec.helpers,
       workgroup: {
         size: THREADS,
@@ -209,19 +214,23 @@ var<workgroup> Bs: array<${t}, ${shape.tk * tn}>;`,
       body: () => gemmWgsl(t, shape, params.length, split),
     });
   const slices = batch === 1 ? splitK(tiles, params[2]!, shape.tk, backend.occupancy) : null;
+  // One workgroup per tile, or on a software adapter at most gemmGroups looping over them.
+  const launched = (count: number): number => Math.min(count, backend.gemmGroups);
   if (!slices) {
-    backend.run(gemm(false), inputs, out, [...params, batch], backend.groups(tiles * batch, what));
+    const groups = launched(tiles * batch);
+    backend.run(gemm(false), inputs, out, [...params, batch, groups], backend.groups(groups, what));
     return;
   }
   // Few tiles and a long K (e.g. a filter gradient summing over every position): each K slice
   // is a workgroup layer writing its partial C, then one pass sums the slices into out.
   const partial = backend.alloc({ shape: [slices.count, m, n], dtype: out.dtype });
+  const groups = launched(tiles * slices.count);
   backend.run(
     gemm(true),
     inputs,
     partial,
-    [...params, slices.count, slices.steps],
-    backend.groups(tiles * slices.count, what),
+    [...params, slices.count, slices.steps, groups],
+    backend.groups(groups, what),
   );
   const sum = program({
     key: `gemm-slices-sum:${t}`,
