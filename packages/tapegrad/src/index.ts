@@ -17,6 +17,7 @@ export { CpuBackend, cpu } from '@tapegrad/backend-cpu';
 export {
   WasmBackend,
   getThreadsCount,
+  relaxedSimdSupported,
   setThreadsCount,
   sharedMemorySupported,
   threadsSupported,
