@@ -158,6 +158,16 @@ export function nnSuite(ctx: SuiteContext): void {
         ).toThrow(/softmaxCrossEntropy: labels \[1,2\] and logits \[1,3\] must have one shape/);
       });
 
+      it("SoftmaxCrossEntropyGrad's own gradient (dy, soft labels, logits): float64 first and second order", () => {
+        const grad = (dy: Tensor, y: Tensor, x: Tensor) =>
+          ctx.engine.run('SoftmaxCrossEntropyGrad', [dy, y, x]) as Tensor;
+        expectGradients(grad, [
+          ctx.t([0.7, -1.3], [2], 'float64'),
+          ctx.t([0.2, 0.5, 0.1, 0.6, 0.3, 0.4], [2, 3], 'float64'),
+          ctx.t([0.3, -0.8, 1.1, -0.2, 0.9, 0.4], [2, 3], 'float64'),
+        ]);
+      });
+
       it('softmaxCrossEntropy equals −Σ y·log softmax, averaged over examples', () => {
         const per = logits.map(
           (row, r) => -softmaxRef(row).reduce((s, p, k) => s + labels[r]![k]! * Math.log(p), 0),
