@@ -145,6 +145,9 @@ export const BINARY: Record<string, EwSpec> = {
   Prelu: same('select(a, b * a, a < 0)'),
   // relu's backward: dy where x > 0, else 0 (a NaN x gives 0, as where(x > 0, dy, 0)).
   ReluGrad: same('select(0, a, b > 0)'),
+  // tanh's and sigmoid's backward from their outputs b: dy·(1 − y²) and dy·y·(1 − y) (float only).
+  TanhGrad: same('a * (1.0 - b * b)'),
+  SigmoidGrad: same('a * (b * (1.0 - b))'),
   Equal: cmp('a == b'),
   NotEqual: {
     expr: (c) =>
