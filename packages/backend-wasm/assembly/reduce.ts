@@ -122,7 +122,7 @@ export function reduce(
   }
 }
 
-/** Softmax's exponentials (a static `@inline` method: inlined into both loops of `softmaxRows`). */
+/** Softmax's row shift and exponentials (static `@inline` methods: inlined into the loops of `softmaxRows` and `softmaxCrossEntropyRows`). */
 class Softmax {
   /**
    * e^(x[k] − shift) in double for the two floats at `x` (only the first when `!pair`; the
@@ -133,6 +133,21 @@ class Softmax {
     const d = f64x2.sub(v, f64x2.splat(shift));
     const e = v128.bitselect(f64x2.splat(0), Double2.exp(d), f64x2.eq(d, f64x2.splat(-Infinity)));
     return pair ? e : f64x2.replace_lane(e, 1, 0);
+  }
+
+  /** The shift of a row of n > 0 floats: its max, or 0 when every element is −∞. */
+  @inline static shift(x: usize, n: i32): f64 {
+    const maxv = <f64>extremeRow(x, n, true);
+    return maxv == -Infinity ? 0 : maxv;
+  }
+
+  /** Σ e^(x[k] − shift) over a row of n floats, in double. */
+  @inline static total(x: usize, n: i32, shift: f64): f64 {
+    let sums = f64x2.splat(0);
+    for (let k = 0; k < n; k += 2) {
+      sums = f64x2.add(sums, Softmax.exp2(x + ((<usize>k) << 2), shift, k + 2 <= n));
+    }
+    return f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
   }
 }
 
@@ -146,13 +161,8 @@ export function softmaxRows(x: usize, out: usize, rows: i32, n: i32, log: bool):
     const src = x + ((<usize>(o * n)) << 2);
     const dst = out + ((<usize>(o * n)) << 2);
     if (n == 0) continue;
-    let maxv = <f64>extremeRow(src, n, true);
-    if (maxv == -Infinity) maxv = 0;
-    let sums = f64x2.splat(0);
-    for (let k = 0; k < n; k += 2) {
-      sums = f64x2.add(sums, Softmax.exp2(src + ((<usize>k) << 2), maxv, k + 2 <= n));
-    }
-    const total = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
+    const maxv = Softmax.shift(src, n);
+    const total = Softmax.total(src, n, maxv);
     if (log) {
       const logTotal = f64x2.extract_lane(Double2.log(f64x2.splat(total)), 0);
       for (let k = 0; k < n; k++) {
@@ -193,13 +203,8 @@ export function softmaxCrossEntropyRows(
     const offset = (<usize>(o * n)) << 2;
     const src = x + offset;
     const lab = labels + offset;
-    let maxv = <f64>extremeRow(src, n, true);
-    if (maxv == -Infinity) maxv = 0;
-    let sums = f64x2.splat(0);
-    for (let k = 0; k < n; k += 2) {
-      sums = f64x2.add(sums, Softmax.exp2(src + ((<usize>k) << 2), maxv, k + 2 <= n));
-    }
-    const total = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
+    const maxv = Softmax.shift(src, n);
+    const total = Softmax.total(src, n, maxv);
     if (!grad) {
       const lse = maxv + f64x2.extract_lane(Double2.log(f64x2.splat(total)), 0);
       let loss: f64 = 0;

@@ -210,8 +210,16 @@ export function uniformRows(aShape: Shape, bShape: Shape, outShape: Shape): Unif
   return { rows: n ? size / n : 0, n, aRow: a[0], aStep: a[1], bRow: b[0], bStep: b[1] };
 }
 
-/** Bytes a binary op moves per thread at least (~50 µs of memory traffic). */
-const MIN_BYTES_PER_PART = 1 << 20;
+/** Bytes an elementwise kernel (a binary op, an optimizer update) moves per thread at least (~50 µs of memory traffic). */
+export const MIN_BYTES_PER_PART = 1 << 20;
+
+/** n elements in at most `parts` ranges, [start, length], whose starts are multiples of 4 (whole f32x4 bodies). */
+export function elementRanges(n: number, parts: number): [number, number][] {
+  const step = Math.ceil(n / parts / 4) * 4;
+  const ranges: [number, number][] = [];
+  for (let start = 0; start < n; start += step) ranges.push([start, Math.min(step, n - start)]);
+  return ranges;
+}
 
 /**
  * float32 binary op `op` in `binaryRows` calls: one per thread part (rows, or element ranges of
@@ -236,9 +244,8 @@ function binaryFloat32(op: number, perRow: WasmKernel): WasmKernel {
     const parts = backend.partsFor(rows * n * 12, MIN_BYTES_PER_PART);
     const calls: KernelCall[] = [];
     if (rows === 1) {
-      const step = Math.ceil(n / parts / 4) * 4;
-      for (let i0 = 0; i0 < n; i0 += step)
-        calls.push(call(i0 * aStep, i0 * bStep, i0, 1, Math.min(step, n - i0)));
+      for (const [i0, len] of elementRanges(n, parts))
+        calls.push(call(i0 * aStep, i0 * bStep, i0, 1, len));
     } else {
       const step = Math.ceil(rows / parts);
       for (let r0 = 0; r0 < rows; r0 += step)

@@ -8,10 +8,7 @@ import { sizeFromShape } from '@tapegrad/core';
 import type { AdamUpdateAttrs, MomentumUpdateAttrs, RMSPropUpdateAttrs } from '@tapegrad/ops-math';
 import { adamScalars } from '@tapegrad/ops-math';
 import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
-import { byDtype } from './elementwise.js';
-
-/** Bytes an update moves per thread at least (~50 µs of memory traffic). */
-const MIN_BYTES_PER_PART = 1 << 20;
+import { MIN_BYTES_PER_PART, byDtype, elementRanges } from './elementwise.js';
 
 /**
  * Runs `fn` of the module over n floats in element ranges (multiples of 4, one per thread
@@ -27,14 +24,10 @@ function runUpdate(
 ): void {
   const buffers = pointers.filter((ptr) => ptr !== 0).length;
   const parts = backend.partsFor(n * 4 * buffers, MIN_BYTES_PER_PART);
-  const step = Math.ceil(n / parts / 4) * 4;
-  const calls: KernelCall[] = [];
-  for (let i0 = 0; i0 < n; i0 += step) {
-    calls.push({
-      fn,
-      args: [...pointers.map((ptr) => ptr && ptr + i0 * 4), Math.min(step, n - i0), ...scalars],
-    });
-  }
+  const calls = elementRanges(n, parts).map(([i0, len]): KernelCall => ({
+    fn,
+    args: [...pointers.map((ptr) => ptr && ptr + i0 * 4), len, ...scalars],
+  }));
   backend.parallel(calls);
 }
 
