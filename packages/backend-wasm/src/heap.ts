@@ -125,23 +125,18 @@ export class Heap {
 
   /** Merges adjacent free blocks, and returns free space that reaches `top` to it. */
   private coalesce(): void {
-    const starts: number[] = [];
-    const sizeAt = new Map<number, number>();
+    const blocks: [number, number][] = [];
     for (const [size, stack] of this.freeBySize) {
-      for (const ptr of stack) {
-        starts.push(ptr);
-        sizeAt.set(ptr, size);
-      }
+      for (const ptr of stack) blocks.push([ptr, size]);
       stack.length = 0;
       this.spareStacks.push(stack);
     }
     this.freeBySize.clear();
     this.free = 0;
     this.uncoalesced = false;
-    starts.sort((a, b) => a - b);
+    blocks.sort((a, b) => a[0] - b[0]);
     const merged: [number, number][] = [];
-    for (const ptr of starts) {
-      const size = sizeAt.get(ptr)!;
+    for (const [ptr, size] of blocks) {
       const last = merged[merged.length - 1];
       if (last && last[0] + last[1] === ptr) last[1] += size;
       else merged.push([ptr, size]);

@@ -9,7 +9,7 @@
  * the same for a conv2d (its im2col GEMM), against a direct float64 convolution.
  */
 import type { Engine } from '@tapegrad/core';
-import { createEngine, createTensor } from '@tapegrad/core';
+import { Random, createEngine, createTensor } from '@tapegrad/core';
 import { conv, conv2d } from '@tapegrad/ops-conv';
 import { math, matMul } from '@tapegrad/ops-math';
 import type { WasmBackend, WasmOptions } from '../src/index.js';
@@ -39,15 +39,10 @@ for (const [tA, tB] of [
   cases.push({ batch: 2, batchB: 1, m: 7, n: 9, k: 1, tA, tB });
 }
 
-/** Values in [-1, 1) from a seeded linear congruential generator. */
+/** Seeded values in [-1, 1). */
 function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed * 2654435761 + 12345;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
+  const rng = new Random(seed);
+  return Float32Array.from({ length: n }, () => 2 * rng.uniform() - 1);
 }
 
 function operands(c: Case, i: number): [Float32Array, Float32Array] {
