@@ -1,11 +1,15 @@
 /**
- * Transcendental and rounding float32 kernels. The SIMD functions (exp, log, tanh,
- * sigmoid, expm1, log1p, softplus, elu, erf) widen each f32x4 into two f64x2 halves,
- * evaluate in double and round once on the way back: every result is within float32
- * rounding of the exact value (the CPU backend's float32 exp/tanh/sigmoid do the same in
- * double, so the two mostly agree bit for bit), subnormal results and
- * overflow to ±Infinity included, with no special-case branches. The trigonometric and
- * hyperbolic family runs the libm (musl) functions, one element at a time.
+ * Transcendental and rounding float32 kernels. Every SIMD function returns, for every
+ * float32 input, a result within 1 ulp of the exact value rounded to float32 (subnormal
+ * results and overflow to ±Infinity included, no special-case branches):
+ * - exp, tanh and sigmoid run in float32 on four lanes (`Exp4`, `Logistic4`): a Cody–Waite
+ *   reduction and a polynomial that keep e^r as an unevaluated sum hi + lo, so the one
+ *   division of tanh and sigmoid is corrected to first order and only the last rounding is
+ *   left. scripts/exhaustive-ulps.mjs checks this bound on every float32 input.
+ * - log, expm1, log1p, softplus, elu and erf widen each f32x4 into two f64x2 halves,
+ *   evaluate in double and round once on the way back (`Double2`).
+ * The trigonometric and hyperbolic family runs the libm (musl) functions, one element at a
+ * time.
  */
 
 export const T_EXP: i32 = 0;
@@ -185,23 +189,6 @@ export class Double2 {
     return v128.bitselect(x, tiny, f64x2.eq(x, splat(Infinity)));
   }
 
-  /** tanh: an odd Taylor series near 0 (where the exp form cancels), else 1 − 2/(e^2x + 1), which saturates to ±1 on its own. */
-  @inline static tanh(x: v128): v128 {
-    const x2 = f64x2.mul(x, x);
-    let p = f64x2.mul(x2, splat(-17.0 / 315));
-    p = f64x2.mul(x2, f64x2.add(splat(2.0 / 15), p));
-    p = f64x2.mul(x2, f64x2.add(splat(-1.0 / 3), p));
-    const small = f64x2.mul(x, f64x2.add(splat(1), p)); // error term 62x⁹/2835 < 1e-10·|x|
-    const e = Double2.exp(f64x2.add(x, x));
-    const large = f64x2.sub(splat(1), f64x2.div(splat(2), f64x2.add(e, splat(1))));
-    return v128.bitselect(small, large, f64x2.lt(abs2(x), splat(0.125)));
-  }
-
-  /** 1/(1 + e^-x); e^-x overflows to a huge double (not ∞) and the quotient then underflows correctly. */
-  @inline static sigmoid(x: v128): v128 {
-    return f64x2.div(splat(1), f64x2.add(splat(1), Double2.exp(f64x2.neg(x))));
-  }
-
   /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, and NaN stays NaN. */
   @inline static softplus(x: v128): v128 {
     const tail = Double2.log1p(Double2.exp(f64x2.neg(abs2(x))));
@@ -230,17 +217,11 @@ export class Double2 {
     return v128.bitselect(small, large, v128.not(f64x2.ge(ax, splat(1))));
   }
 
-  /** One double-precision function on two lanes. */
+  /** One double-precision function on two lanes (log, expm1, log1p, softplus, elu, erf). */
   @inline static apply(op: i32, x: v128): v128 {
     switch (op) {
-      case T_EXP:
-        return Double2.exp(x);
       case T_LOG:
         return Double2.log(x);
-      case T_TANH:
-        return Double2.tanh(x);
-      case T_SIGMOID:
-        return Double2.sigmoid(x);
       case T_EXPM1:
         return Double2.expm1(x);
       case T_LOG1P:
@@ -255,7 +236,261 @@ export class Double2 {
   }
 }
 
-/** Float32 lanes: the double-precision functions widened, and the exact float32 ones. */
+/**
+ * Constants of the float32 exponential family. Loops read them with `v128.load32_splat`
+ * where they are used: V8 (Node 20) rebuilds a v128 constant in every iteration of a large
+ * loop with three instructions, a broadcast load is one and holds no register.
+ */
+const F32: usize = memory.data<f32>([
+  1.4426950408889634, // 0: log2 e
+  0.693145751953125, // 1: ln 2, high part (16 significant bits: k·it is exact for |k| < 256)
+  1.428606765330187e-6, // 2: ln 2 − the high part
+  // 3–7: (e^r − 1 − r)/r² on |r| ≤ ln2/2, minimax (relative error of e^r 3.8e-9 with these
+  // float32 coefficients, a sixteenth of float32's rounding).
+  0.4999999403953552,
+  0.1666652113199234,
+  0.04166838899254799,
+  0.008368715643882751,
+  0.0013814599951729178,
+  // 8–12: (tanh x − x)/x³ on |x| ≤ 0.55 in powers of x², minimax (relative error of tanh 4.4e-9).
+  -0.33333316445350647,
+  0.13332585990428925,
+  -0.05385230854153633,
+  0.021071678027510643,
+  -0.006274238228797913,
+  1, // 13
+  12582912, // 14: 1.5·2^23; y + it rounds y to an integer k, kept in the low mantissa bits
+  -104, // 15: e^-104 is below half the smallest subnormal: exp and sigmoid clamp here
+  89, // 16: e^89 overflows float32: exp clamps here
+  -2, // 17
+  -40, // 18: e^-40 vanishes next to 1: tanh clamps −2|x| here
+  0.55, // 19: tanh uses its polynomial below this |x|, the exponential form from here on
+]);
+const F_LOG2E = 0;
+const F_LN2_HI = 1;
+const F_LN2_LO = 2;
+const F_EXP_Q = 3;
+const F_TANH_P = 8;
+const F_ONE = 13;
+const F_SHIFTER = 14;
+const F_EXP_MIN = 15;
+const F_EXP_MAX = 16;
+const F_MINUS_TWO = 17;
+const F_TANH_MIN = 18;
+const F_TANH_SMALL = 19;
+
+const I32: usize = memory.data<i32>([
+  0x80000000, // 0: the sign bit
+  0x4b400000 - 127, // 1: bits of the shifter less the exponent bias: bits − this = k + 127
+  64, // 2, 3: exponent fields of 2^(k − h) and 2^h are (k + 127 − h) + 64 and h + 63, h = (k + 127) >> 1
+  63,
+]);
+const I_SIGN = 0;
+const I_SHIFTER_UNBIASED = 1;
+const I_64 = 2;
+const I_63 = 3;
+
+/** Which part of a value kept as hi + lo a function returns. */
+const HIGH = 0;
+const LOW = 1;
+
+/** The constant tables' entries, splatted to four lanes. */
+class Splat {
+  @inline static f32(index: i32): v128 {
+    return v128.load32_splat(F32 + ((<usize>index) << 2));
+  }
+
+  @inline static i32(index: i32): v128 {
+    return v128.load32_splat(I32 + ((<usize>index) << 2));
+  }
+}
+
+/**
+ * e^y in float32 for four lanes: y = k·ln2 + r, |r| ≤ ln2/2 (k·ln2 in two parts, the first
+ * exact), e^r = 1 + r + r²·Q(r) kept as hi + lo (the rounding of 1 + r and of the final sum
+ * are recovered exactly by Fast2Sum), times 2^k in two steps of at most 2^±75 so subnormal
+ * and huge results round once.
+ */
+class Exp4 {
+  /** y/ln2 + 1.5·2^23: bits = shifter bits + k, k the integer nearest y/ln2. */
+  @inline static shifted(y: v128): v128 {
+    return f32x4.add(f32x4.mul(y, Splat.f32(F_LOG2E)), Splat.f32(F_SHIFTER));
+  }
+
+  /**
+   * e^r as hi + lo with |lo| ≤ half an ulp of hi (`part` says which to return), for k read
+   * from `shifted`; hi + lo is within 4e-9 relative of e^r. A caller that wants both calls
+   * twice with the same arguments: V8 computes the shared expressions once (AssemblyScript
+   * functions return one value, and a global to carry the other costs a store and a load).
+   */
+  @inline static mantissa(y: v128, shifted: v128, part: i32): v128 {
+    const one = Splat.f32(F_ONE);
+    const k = f32x4.sub(shifted, Splat.f32(F_SHIFTER));
+    const rHigh = f32x4.sub(y, f32x4.mul(k, Splat.f32(F_LN2_HI))); // exact
+    const rLow = f32x4.mul(k, Splat.f32(F_LN2_LO));
+    const r = f32x4.sub(rHigh, rLow);
+    const r2 = f32x4.mul(r, r);
+    // Q(r) by Estrin's scheme: shorter dependency chains than Horner's.
+    const qa = f32x4.add(Splat.f32(F_EXP_Q), f32x4.mul(Splat.f32(F_EXP_Q + 1), r));
+    const qb = f32x4.add(
+      f32x4.add(Splat.f32(F_EXP_Q + 2), f32x4.mul(Splat.f32(F_EXP_Q + 3), r)),
+      f32x4.mul(Splat.f32(F_EXP_Q + 4), r2),
+    );
+    const q = f32x4.add(qa, f32x4.mul(r2, qb));
+    const head = f32x4.add(one, rHigh);
+    const headError = f32x4.sub(rHigh, f32x4.sub(head, one));
+    const tail = f32x4.add(f32x4.sub(headError, rLow), f32x4.mul(r2, q));
+    const hi = f32x4.add(head, tail);
+    return part == HIGH ? hi : f32x4.sub(tail, f32x4.sub(hi, head));
+  }
+
+  /** 2^k for k from `shifted` in [−126, 127]. */
+  @inline static scale(shifted: v128): v128 {
+    return i32x4.shl(i32x4.sub(shifted, Splat.i32(I_SHIFTER_UNBIASED)), 23);
+  }
+
+  /**
+   * The two steps of 2^k, k from `shifted` in [−150, 129]: 2^(k − h + 64) and 2^(h − 64)
+   * with h = (k + 127) >> 1, both normal (V8 computes the shared h once).
+   */
+  @inline static scale1(shifted: v128): v128 {
+    const biased = i32x4.sub(shifted, Splat.i32(I_SHIFTER_UNBIASED));
+    return i32x4.shl(i32x4.add(i32x4.sub(biased, i32x4.shr_s(biased, 1)), Splat.i32(I_64)), 23);
+  }
+
+  @inline static scale2(shifted: v128): v128 {
+    const biased = i32x4.sub(shifted, Splat.i32(I_SHIFTER_UNBIASED));
+    return i32x4.shl(i32x4.add(i32x4.shr_s(biased, 1), Splat.i32(I_63)), 23);
+  }
+
+  /** e^x; −∞ and inputs below −104 give 0, +∞ and inputs above 89 give +∞, NaN stays NaN. */
+  @inline static exp(x: v128): v128 {
+    const y = f32x4.pmin(f32x4.pmax(x, Splat.f32(F_EXP_MIN)), Splat.f32(F_EXP_MAX));
+    const shifted = Exp4.shifted(y);
+    const hi = Exp4.mantissa(y, shifted, HIGH);
+    return f32x4.mul(f32x4.mul(hi, Exp4.scale1(shifted)), Exp4.scale2(shifted));
+  }
+}
+
+/**
+ * sigmoid and tanh in float32 through v = e^y/(1 + e^y) for y ≤ 0 (no overflow):
+ * sigmoid(x) = v(−|x|) for x < 0 and 1 − v(−|x|) otherwise; tanh|x| = 1 − 2·v(−2|x|) from
+ * |x| = 0.55 (where v ≤ 1/4, so the subtraction loses nothing) and an odd polynomial below.
+ * e^y = th + tl comes from `Exp4` and the quotient is corrected to first order:
+ * (th + tl)/(dh + dl) ≈ s + (tl − s·dl)/(1 + t), s = th/dh, with 1/(1 + t) = 1 − v.
+ */
+class Logistic4 {
+  /** The argument y ≤ 0 of v: −|x| for sigmoid (clamped at −104), −2|x| for tanh (at −40). */
+  @inline static argument(op: i32, x: v128): v128 {
+    if (op == T_SIGMOID) return f32x4.pmax(v128.or(x, Splat.i32(I_SIGN)), Splat.f32(F_EXP_MIN));
+    const magnitude = v128.andnot(x, Splat.i32(I_SIGN));
+    return f32x4.pmax(f32x4.mul(magnitude, Splat.f32(F_MINUS_TWO)), Splat.f32(F_TANH_MIN));
+  }
+
+  /** e^y = th + tl for y from `argument`: th or tl, as `part` says (see `Exp4.mantissa`). */
+  @inline static exponential(op: i32, y: v128, part: i32): v128 {
+    const shifted = Exp4.shifted(y);
+    const m = Exp4.mantissa(y, shifted, part);
+    // tanh's e^y ≥ e^-40 is normal: one step. Sigmoid's in two, so a subnormal e^y (and
+    // then v = e^y) rounds once.
+    if (op == T_TANH) return f32x4.mul(m, Exp4.scale(shifted));
+    return f32x4.mul(f32x4.mul(m, Exp4.scale1(shifted)), Exp4.scale2(shifted));
+  }
+
+  /** v = t/(1 + t) for t = th + tl ≤ 1. */
+  @inline static quotient(th: v128, tl: v128): v128 {
+    const one = Splat.f32(F_ONE);
+    const dh = f32x4.add(one, th);
+    const dl = f32x4.add(f32x4.sub(th, f32x4.sub(dh, one)), tl); // Fast2Sum error, plus tl
+    const s = f32x4.div(th, dh);
+    const correction = f32x4.mul(f32x4.sub(tl, f32x4.mul(s, dl)), f32x4.sub(one, s));
+    return f32x4.add(s, correction);
+  }
+
+  /** The function's value from x and v. */
+  @inline static result(op: i32, x: v128, v: v128): v128 {
+    const one = Splat.f32(F_ONE);
+    if (op == T_SIGMOID) return v128.bitselect(v, f32x4.sub(one, v), i32x4.shr_s(x, 31));
+    const sign = v128.and(x, Splat.i32(I_SIGN));
+    const a = v128.xor(x, sign);
+    const large = f32x4.sub(one, f32x4.add(v, v));
+    // |x| < 0.55: |x| + |x|³·P(x²), P by Estrin's scheme (the sign goes on last, so −0 stays −0).
+    const a2 = f32x4.mul(a, a);
+    const a4 = f32x4.mul(a2, a2);
+    const pa = f32x4.add(Splat.f32(F_TANH_P), f32x4.mul(Splat.f32(F_TANH_P + 1), a2));
+    const pb = f32x4.add(
+      f32x4.add(Splat.f32(F_TANH_P + 2), f32x4.mul(Splat.f32(F_TANH_P + 3), a2)),
+      f32x4.mul(Splat.f32(F_TANH_P + 4), a4),
+    );
+    const p = f32x4.add(pa, f32x4.mul(a4, pb));
+    const small = f32x4.add(a, f32x4.mul(a, f32x4.mul(a2, p)));
+    return v128.or(v128.bitselect(small, large, f32x4.lt(a, Splat.f32(F_TANH_SMALL))), sign);
+  }
+
+  /** One vector through all the steps (the loop's remainder). */
+  @inline static apply(op: i32, x: v128): v128 {
+    const y = Logistic4.argument(op, x);
+    const v = Logistic4.quotient(
+      Logistic4.exponential(op, y, HIGH),
+      Logistic4.exponential(op, y, LOW),
+    );
+    return Logistic4.result(op, x, v);
+  }
+
+  /**
+   * The loop of sigmoid or tanh, software-pipelined: each iteration computes the exponential
+   * of the next vector before the quotient of the current one, so the two dependency chains
+   * overlap (the core's scheduler window holds about two iterations; 15% faster).
+   */
+  @inline static map(op: i32, x: usize, out: usize, n: i32): void {
+    if (op == T_SIGMOID) sigmoidLoop(x, out, n);
+    else tanhLoop(x, out, n);
+  }
+
+  @inline static pipelined(op: i32, x: usize, out: usize, n: i32): void {
+    const whole = n & ~3;
+    if (whole > 0) {
+      let v = v128.load(x);
+      let y = Logistic4.argument(op, v);
+      let th = Logistic4.exponential(op, y, HIGH);
+      let tl = Logistic4.exponential(op, y, LOW);
+      for (let i = 4; i < whole; i += 4) {
+        const next = v128.load(x + ((<usize>i) << 2));
+        y = Logistic4.argument(op, next);
+        const thNext = Logistic4.exponential(op, y, HIGH);
+        const tlNext = Logistic4.exponential(op, y, LOW);
+        v128.store(
+          out + ((<usize>(i - 4)) << 2),
+          Logistic4.result(op, v, Logistic4.quotient(th, tl)),
+        );
+        v = next;
+        th = thNext;
+        tl = tlNext;
+      }
+      v128.store(
+        out + ((<usize>(whole - 4)) << 2),
+        Logistic4.result(op, v, Logistic4.quotient(th, tl)),
+      );
+    }
+    for (let i = whole; i < n; i++) {
+      const o = (<usize>i) << 2;
+      store<f32>(
+        out + o,
+        f32x4.extract_lane(Logistic4.apply(op, f32x4.splat(load<f32>(x + o))), 0),
+      );
+    }
+  }
+}
+
+function sigmoidLoop(x: usize, out: usize, n: i32): void {
+  Logistic4.pipelined(T_SIGMOID, x, out, n);
+}
+
+function tanhLoop(x: usize, out: usize, n: i32): void {
+  Logistic4.pipelined(T_TANH, x, out, n);
+}
+
+/** Float32 lanes: exp, the double-precision functions widened, and the exact float32 ones. */
 class Float4 {
   /** Four float32 lanes through a double-precision function: widen, apply, round once. */
   @inline static widened(op: i32, v: v128): v128 {
@@ -293,6 +528,7 @@ class Float4 {
   }
 
   @inline static apply(op: i32, v: v128, alpha: v128): v128 {
+    if (op == T_EXP) return Exp4.exp(v);
     return op < T_CEIL ? Float4.widened(op, v) : Float4.exact(op, v, alpha);
   }
 
@@ -352,9 +588,9 @@ export function unaryMath(op: i32, x: usize, out: usize, n: i32, alpha: f32): vo
     case T_LOG:
       return Float4.map(T_LOG, x, out, n, alpha);
     case T_TANH:
-      return Float4.map(T_TANH, x, out, n, alpha);
+      return Logistic4.map(T_TANH, x, out, n);
     case T_SIGMOID:
-      return Float4.map(T_SIGMOID, x, out, n, alpha);
+      return Logistic4.map(T_SIGMOID, x, out, n);
     case T_EXPM1:
       return Float4.map(T_EXPM1, x, out, n, alpha);
     case T_LOG1P:

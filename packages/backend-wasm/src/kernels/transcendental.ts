@@ -1,7 +1,7 @@
 /**
  * Transcendental, rounding and sign functions of float32 tensors (assembly/transcendental.ts):
- * f32x4 loops evaluated in double for exp, log, tanh, sigmoid and their relatives, libm calls
- * for the trigonometric and hyperbolic family. float64 runs the CPU kernels on the wasm memory.
+ * f32x4 loops (in float32 for exp, tanh and sigmoid, in double for log and the rest of the
+ * exponential family), libm calls for the trigonometric and hyperbolic family. float64 runs the CPU kernels on the wasm memory.
  */
 import { sizeFromShape } from '@tapegrad/core';
 import type { WasmKernel } from '../backend.js';
