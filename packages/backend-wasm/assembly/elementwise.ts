@@ -147,6 +147,55 @@ export function binary(
   }
 }
 
+/** AddN's loop (a static `@inline` method: Prettier parses the decorator there). */
+class Sum {
+  /** out = a + b (+ c (+ d)), left to right, for a constant `count` ∈ {2, 3, 4}. */
+  @inline static loop(
+    count: i32,
+    a: usize,
+    b: usize,
+    c: usize,
+    d: usize,
+    out: usize,
+    n: i32,
+  ): void {
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = (<usize>i) << 2;
+      let v = f32x4.add(v128.load(a + o), v128.load(b + o));
+      if (count > 2) v = f32x4.add(v, v128.load(c + o));
+      if (count > 3) v = f32x4.add(v, v128.load(d + o));
+      v128.store(out + o, v);
+    }
+    for (; i < n; i++) {
+      const o = (<usize>i) << 2;
+      let v = load<f32>(a + o) + load<f32>(b + o);
+      if (count > 2) v += load<f32>(c + o);
+      if (count > 3) v += load<f32>(d + o);
+      store<f32>(out + o, v);
+    }
+  }
+}
+
+/**
+ * out = a + b (+ c (+ d)) over n float32 elements, for the first `count` ∈ {2, 3, 4} inputs,
+ * summed left to right as pairwise adds would: one pass that reads each input once (AddN of
+ * more inputs continues from out, three at a time).
+ */
+export function sumMany(
+  count: i32,
+  a: usize,
+  b: usize,
+  c: usize,
+  d: usize,
+  out: usize,
+  n: i32,
+): void {
+  if (count == 2) Sum.loop(2, a, b, c, d, out, n);
+  else if (count == 3) Sum.loop(3, a, b, c, d, out, n);
+  else Sum.loop(4, a, b, c, d, out, n);
+}
+
 /**
  * `rows` rows of n elements of a broadcasting binary op: row r of the output (at r·n) is
  * `binary` of a's row at r·aRow and b's row at r·bRow (element offsets; steps 0 or 1 along

@@ -5,7 +5,7 @@
  * above `heapBase()` and passes pointers; nothing here allocates or keeps state.
  */
 export { gemm, gemmBatch, gemmWorkspaceBytes } from './gemm';
-export { unary, binary, binaryRows, unaryInt, binaryInt } from './elementwise';
+export { unary, binary, binaryRows, unaryInt, binaryInt, sumMany } from './elementwise';
 export { reduce, softmaxRows, softmaxCrossEntropyRows } from './reduce';
 export { im2col, col2im } from './im2col';
 export { unaryMath } from './transcendental';

@@ -60,6 +60,8 @@ export interface KernelExports {
     out: number,
     n: number,
   ): void;
+  /** out = a + b (+ c (+ d)): the first `count` (2–4) inputs, summed left to right in one pass. */
+  sumMany(count: number, a: number, b: number, c: number, d: number, out: number, n: number): void;
   reduce(
     op: number,
     x: number,

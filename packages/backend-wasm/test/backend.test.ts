@@ -210,12 +210,13 @@ describe('kernels agree with the CPU backend (float32)', () => {
         expectAllClose(w, c, 2 ** -22, 0);
       }
     }
-    const [w, c] = runBoth(engine, 'AddN', [
-      { shape: [9, 7] },
-      { shape: [9, 7] },
-      { shape: [9, 7] },
-    ]);
-    expectAllClose(w, c, 1e-6, 1e-7);
+    // AddN sums four inputs in one pass, then three at a time, left to right in float32 like
+    // the CPU kernel (so bit for bit): every count from 1 to 9, an odd length.
+    for (let count = 1; count <= 9; count++) {
+      const inputs = Array.from({ length: count }, (_, i) => ({ shape: [9, 7], seed: 20 + i }));
+      const [w, c] = runBoth(engine, 'AddN', inputs);
+      expect(Array.from(w)).toEqual(Array.from(c));
+    }
   });
 
   it('Sum / Max / Min over contiguous and non-contiguous axes', async () => {

@@ -135,20 +135,25 @@ export function runBackward(
     }
   }
 
-  const outGrads = new Map<TapeNode, (Tensor | undefined)[]>();
-  const leafGrads = new Map<Tensor, Tensor>();
+  // The gradient contributions to each op output and leaf, summed by one AddN when they are
+  // consumed (every contribution has arrived by then): one pass over k tensors instead of
+  // k − 1 pairwise sums.
+  const outContributions = new Map<TapeNode, Tensor[][]>();
+  const leafContributions = new Map<Tensor, Tensor[]>();
   const xsGrads: (Tensor | undefined)[] = new Array<Tensor | undefined>(req.xs?.length ?? 0);
 
-  const accumulate = (prev: Tensor | undefined, g: Tensor): Tensor =>
-    prev === undefined ? g : (engine.run('AddN', [prev, g]) as Tensor);
+  const total = (gs: readonly Tensor[]): Tensor =>
+    gs.length === 1 ? gs[0]! : (engine.run('AddN', gs) as Tensor);
   const addToPosition = (t: Tensor, g: Tensor) => {
     const p = positionOf(t);
     if (p.node) {
-      let list = outGrads.get(p.node);
-      if (!list) outGrads.set(p.node, (list = []));
-      list[p.index] = accumulate(list[p.index], g);
+      let lists = outContributions.get(p.node);
+      if (!lists) outContributions.set(p.node, (lists = []));
+      (lists[p.index] ??= []).push(g);
     } else {
-      leafGrads.set(p.leaf, accumulate(leafGrads.get(p.leaf), g));
+      let list = leafContributions.get(p.leaf);
+      if (!list) leafContributions.set(p.leaf, (list = []));
+      list.push(g);
     }
   };
 
@@ -177,12 +182,13 @@ export function runBackward(
   }
 
   function collectTargetOutputs(n: TapeNode): (Tensor | undefined)[] {
-    const list = outGrads.get(n) ?? [];
+    const lists = outContributions.get(n) ?? [];
+    const list = n.outputSpecs.map((_, i) => (lists[i] ? total(lists[i]) : undefined));
     for (let i = 0; i < n.outputSpecs.length; i++) {
       if (list[i] !== undefined) list[i] = applyHooks(n.hooks[i], list[i]!);
       for (const xi of targetOutputs.get(n)?.get(i) ?? []) xsGrads[xi] = list[i];
     }
-    outGrads.delete(n);
+    outContributions.delete(n);
     return list;
   }
 
@@ -245,10 +251,11 @@ export function runBackward(
     engine.backwardOp = prevBackwardOp;
   }
   // Targets produced by nodes that did not need to run (nothing to differentiate below them).
-  for (const n of targetOutputs.keys()) if (outGrads.has(n)) collectTargetOutputs(n);
+  for (const n of targetOutputs.keys()) if (outContributions.has(n)) collectTargetOutputs(n);
 
-  for (const [leaf, g] of leafGrads) {
-    const hooked = applyHooks(leaf.hooks, g);
+  const leafGrads = new Map<Tensor, Tensor>();
+  for (const [leaf, gs] of leafContributions) {
+    const hooked = applyHooks(leaf.hooks, total(gs));
     leafGrads.set(leaf, hooked);
     for (const xi of targetLeaves.get(leaf) ?? []) xsGrads[xi] = hooked;
   }

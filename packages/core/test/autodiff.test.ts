@@ -4,6 +4,7 @@ import {
   DTypeError,
   GradientError,
   checkpoint,
+  createEngine,
   createTensor,
   customGrad,
   detectAnomaly,
@@ -13,6 +14,8 @@ import {
   valueAndGrad,
   valueAndGrads,
   variableGrads,
+  type Kernel,
+  type KernelArgs,
   type Tensor,
 } from '../src/index.js';
 import {
@@ -22,7 +25,9 @@ import {
   log,
   mul,
   neg,
+  refBackend,
   refEngine,
+  refOps,
   sign,
   sin,
   square,
@@ -44,6 +49,36 @@ describe('functional autodiff', () => {
     const { value, grads: g } = valueAndGrads(f)([T(3), T(4)]);
     expect(vals(value)).toEqual([42]);
     expect(vals(g[0]!)).toEqual([24]);
+  });
+
+  it('sums all the gradient contributions of a tensor with one AddN', () => {
+    const base = refBackend();
+    const addN = base.kernels.AddN! as Kernel;
+    const addNInputs: number[] = [];
+    const counting = createEngine({
+      ops: [refOps],
+      backends: [
+        {
+          ...base,
+          kernels: {
+            ...base.kernels,
+            AddN: (args: KernelArgs) => {
+              addNInputs.push(args.inputs.length);
+              return addN(args);
+            },
+          },
+        },
+      ],
+    });
+    const x = createTensor(counting, [0.5, 2]);
+    // x feeds four ops: d/dx (x·x + sin x + eˣ) = 2x + cos x + eˣ (x·x contributes twice).
+    const g = grad((t: Tensor) => add(add(mul(t, t), sin(t)), exp(t)))(
+      x,
+      createTensor(counting, [1, 1]),
+    );
+    const want = [0.5, 2].map((v) => 2 * v + Math.cos(v) + Math.exp(v));
+    vals(g).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+    expect(addNInputs).toEqual([4]);
   });
 
   it('grad and valueAndGrad of one argument; the value is cut from the tape', () => {

@@ -278,17 +278,24 @@ function binaryKernel(name: keyof typeof BINARY): WasmKernel {
   return byDtype(name, hasInt ? { float32, int32 } : { float32 }, accepts);
 }
 
-/** AddN: a chain of SIMD adds into the output. */
+/**
+ * AddN: one pass over the first four inputs, then three more at a time into the output,
+ * summed left to right (the tape sums all the gradient contributions of a tensor at once).
+ */
 const addN: WasmKernel = ({ inputs, outputs: [spec], backend }) => {
   const out = backend.output(spec!, inputs.length < 2);
   const n = sizeFromShape(spec!.shape);
   const po = backend.ptr(out);
   const k = backend.kernels;
-  if (inputs.length === 1) k.binary(BINARY.Add, backend.ptr(inputs[0]!), 1, po, 1, po, n);
+  const ptrs = inputs.map((t) => backend.ptr(t));
+  if (ptrs.length === 1) k.binary(BINARY.Add, ptrs[0]!, 1, po, 1, po, n);
   else {
-    k.binary(BINARY.Add, backend.ptr(inputs[0]!), 1, backend.ptr(inputs[1]!), 1, po, n);
-    for (let i = 2; i < inputs.length; i++)
-      k.binary(BINARY.Add, po, 1, backend.ptr(inputs[i]!), 1, po, n);
+    const first = Math.min(4, ptrs.length);
+    k.sumMany(first, ptrs[0]!, ptrs[1]!, ptrs[2] ?? 0, ptrs[3] ?? 0, po, n);
+    for (let i = first; i < ptrs.length; i += 3) {
+      const more = Math.min(3, ptrs.length - i);
+      k.sumMany(1 + more, po, ptrs[i]!, ptrs[i + 1] ?? 0, ptrs[i + 2] ?? 0, po, n);
+    }
   }
   return out;
 };
