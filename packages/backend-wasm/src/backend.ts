@@ -11,6 +11,7 @@ import type {
 } from '@tapegrad/core';
 import { BackendError, bytesPerElement, makeTypedArray, sizeFromShape } from '@tapegrad/core';
 import { Heap } from './heap.js';
+import { elementBits } from './kernels/layout.js';
 import type { KernelExports } from './module.js';
 import { MAX_MEMORY_PAGES, compileSync, isShared, relaxedSimdSupported } from './module.js';
 import { SLOT_BYTES } from './threads/protocol.js';
@@ -261,6 +262,15 @@ export class WasmBackend implements Backend {
   write(values: TypedArray, _shape: Shape, dtype: DType): DataHandle {
     const data = this.allocData(dtype, values.length);
     this.heap.u8.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), data.ptr);
+    return data;
+  }
+
+  /** A buffer with every element `value`, filled by the module (no JavaScript array, no copy). */
+  fill(value: number, shape: Shape, dtype: DType): DataHandle {
+    const data = this.allocData(dtype, sizeFromShape(shape));
+    const [lo, hi] = elementBits(value, dtype);
+    if (data.size > 0)
+      this.kernels.fillElements(data.ptr, data.size, bytesPerElement(dtype), lo, hi);
     return data;
   }
 

@@ -2,7 +2,7 @@ import type { Engine, Tensor } from '@tapegrad/core';
 import { Random, createEngine, createTensor } from '@tapegrad/core';
 import { cpu } from '@tapegrad/backend-cpu';
 import { math, matMul } from '@tapegrad/ops-math';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cpuEngine, wasmEngine } from './engines.js';
 import { mlpTraining } from './mlp.js';
 import type { WasmBackend } from '../src/index.js';
@@ -339,6 +339,36 @@ describe('memory', () => {
     expect(memAfter.backends.cpu?.numBuffers ?? 0).toBe(0);
     expect(last).toBeLessThan(first);
     engine.dispose(params);
+  });
+
+  it('fills new tensors in the module (zeros, ones, fill) in every dtype it stores', async () => {
+    const engine = await wasmEngine();
+    const backend = backendOf(engine);
+    const before = backend.memory();
+    const write = vi.spyOn(backend, 'write'); // no JavaScript array is built and copied in
+    const cases: [number, 'float32' | 'int32' | 'bool' | 'float64', number[]][] = [
+      [0, 'float32', [0, 0, 0, 0, 0]],
+      [-0, 'float32', [-0, -0, -0, -0, -0]],
+      [1.5, 'float32', [1.5, 1.5, 1.5, 1.5, 1.5]],
+      [NaN, 'float32', [NaN, NaN, NaN, NaN, NaN]],
+      [1e40, 'float32', [Infinity, Infinity, Infinity, Infinity, Infinity]],
+      [-7, 'int32', [-7, -7, -7, -7, -7]],
+      [2, 'bool', [1, 1, 1, 1, 1]],
+      [0.1, 'float64', [0.1, 0.1, 0.1, 0.1, 0.1]],
+    ];
+    for (const [value, dtype, want] of cases) {
+      const t = engine.fill([5], value, dtype);
+      expect(t.storage.backend.name).toBe('wasm');
+      expect(Array.from(t.dataSync())).toEqual(want);
+      engine.dispose(t);
+    }
+    const zeros = engine.zeros([3, 0]);
+    expect(zeros.dataSync().length).toBe(0);
+    engine.dispose(zeros);
+    expect(backend.memory().numBytes).toBe(before.numBytes);
+    expect(backend.memory().numBuffers).toBe(before.numBuffers);
+    expect(write).not.toHaveBeenCalled();
+    write.mockRestore();
   });
 
   it('grows the wasm memory past its initial size; tensors keep their values', async () => {

@@ -30,6 +30,12 @@ export interface Backend {
   readonly dtypes: readonly DType[];
   /** Stores `values` (already of `dtype`'s typed array) and returns a handle. */
   write(values: TypedArray, shape: Shape, dtype: DType): DataHandle;
+  /**
+   * Stores a buffer of `shape` with every element `value` (as `dtype` stores it). Optional:
+   * without it the engine writes a filled typed array; a backend whose memory is not
+   * JavaScript's fills in place instead of receiving a copy.
+   */
+  fill?(value: number, shape: Shape, dtype: DType): DataHandle;
   /** Reads a buffer back (copy-free where possible; callers must not mutate it). */
   read(dataId: DataHandle): Promise<TypedArray>;
   /** Synchronous read; backends that cannot read synchronously throw a clear error. */

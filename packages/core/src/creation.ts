@@ -128,9 +128,7 @@ export function createFill(
 ): Tensor {
   assertDtype(op, dtype);
   assertValidShape(op, shape);
-  const values = makeTypedArray(dtype, sizeFromShape(shape));
-  values.fill(value);
-  return engine.makeTensor(values, shape, dtype, op);
+  return engine.makeFilled(shape, value, dtype, op);
 }
 
 /**

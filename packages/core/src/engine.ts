@@ -387,9 +387,25 @@ export class Engine {
     return this.wrap(this.newStorage(backend, handle, shape, dtype), shape, dtype, creator);
   }
 
-  /** A tensor of `shape` filled with `value`. */
+  /** A tensor of `shape` filled with 0. */
   zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
-    return this.makeTensor(makeTypedArray(dtype, sizeFromShape(shape)), shape, dtype, 'zeros');
+    return this.makeFilled(shape, 0, dtype, 'zeros');
+  }
+
+  /**
+   * A tensor of `shape` filled with `value` on the active backend: by the backend's `fill`
+   * where it has one, else from a filled typed array.
+   */
+  makeFilled(shape: Shape, value: number, dtype: DType, creator = 'fill'): Tensor {
+    const backend = this.backend;
+    if (!backend.fill) {
+      const values = makeTypedArray(dtype, sizeFromShape(shape));
+      values.fill(value);
+      return this.makeTensor(values, shape, dtype, creator);
+    }
+    this.assertDtypeSupported(backend, dtype, creator);
+    const handle = backend.fill(value, shape, dtype);
+    return this.wrap(this.newStorage(backend, handle, shape, dtype), shape, dtype, creator);
   }
 
   private newStorage(backend: Backend, handle: DataHandle, shape: Shape, dtype: DType): Storage {
@@ -876,9 +892,7 @@ export class Engine {
 
   /** @internal A tensor of `shape` filled with `value`. */
   fill(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
-    const values = makeTypedArray(dtype, sizeFromShape(shape));
-    values.fill(value);
-    return this.makeTensor(values, shape, dtype, 'fill');
+    return this.makeFilled(shape, value, dtype, 'fill');
   }
 
   /** Gradients of `ys` (summed) with respect to `xs`. */

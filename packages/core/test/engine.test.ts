@@ -104,6 +104,43 @@ describe('kernel dispatch and fallback', () => {
   });
 });
 
+describe('filled tensors', () => {
+  it("use the backend's fill where it has one, a filled typed array otherwise", async () => {
+    const base = refBackend('filling', 2);
+    const fills: [number, number[], string][] = [];
+    const e = createEngine({
+      ops: [refOps],
+      backends: [
+        {
+          ...base,
+          create: async () => {
+            const b = await base.create();
+            return {
+              ...b,
+              fill(value, shape, dtype) {
+                fills.push([value, [...shape], dtype]);
+                const values = new Float32Array(shape.reduce((p, d) => p * d, 1)).fill(value);
+                return b.write(values, shape, dtype);
+              },
+            } satisfies Backend;
+          },
+        },
+        refBackend('plain', 1),
+      ],
+    });
+    await e.setBackend('filling');
+    expect(vals(e.fill([2, 2], 3))).toEqual([3, 3, 3, 3]);
+    expect(vals(e.zeros([3]))).toEqual([0, 0, 0]);
+    expect(fills).toEqual([
+      [3, [2, 2], 'float32'],
+      [0, [3], 'float32'],
+    ]);
+    await e.setBackend('plain');
+    expect(vals(e.fill([2], 7))).toEqual([7, 7]);
+    expect(fills.length).toBe(2);
+  });
+});
+
 describe('removeBackend', () => {
   it('disposes the instance and its kernels once no tensor holds data there', async () => {
     const plugin = refBackend('b', 2);
