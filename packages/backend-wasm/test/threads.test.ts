@@ -149,6 +149,30 @@ describe('threads', () => {
     for (let i = 0; i < cases.length; i++) expect(bits(two[i]!)).toEqual(bits(one[i]!));
   });
 
+  it('unary and transcendental kernels: split into element ranges, bit-identical on 1 and 2 threads', async () => {
+    const ops = ['Relu', 'Sqrt', 'Exp', 'Tanh', 'Sigmoid', 'Log', 'Erf', 'Sin'];
+    const n = 40_003; // ranges of a multiple of 4, and an odd tail
+    const values = randomValues(n, 7).map((v) => 6 * v);
+    let splits = 0;
+    const [one, two] = await onOneAndTwoThreads(
+      (engine) => {
+        const backend = backendOf(engine);
+        const parallel = backend.parallel.bind(backend);
+        backend.parallel = (calls) => {
+          if (backend.activeThreads() === 2 && calls.length === 2) splits++;
+          parallel(calls);
+        };
+        const x = createTensor(engine, values, [n]);
+        const out = ops.map((op) => (engine.run(op, [x]) as Tensor).dataSync() as Float32Array);
+        backend.parallel = parallel;
+        return out;
+      },
+      { threadGrain: 0 },
+    );
+    expect(splits).toBe(ops.length);
+    for (let i = 0; i < ops.length; i++) expect(bits(two[i]!)).toEqual(bits(one[i]!));
+  });
+
   it('conv2d forward and both gradients: bit-identical on 1 and 2 threads', async () => {
     const [one, two] = await onOneAndTwoThreads(
       (engine) => {

@@ -80,14 +80,9 @@ function unaryKernel(name: keyof typeof UNARY): WasmKernel {
     const out = backend.output(spec!);
     const p0 = name === 'ClipByValue' ? attrs.min! : (attrs.alpha ?? 0);
     const p1 = name === 'ClipByValue' ? attrs.max! : 0;
-    backend.kernels.unary(
-      op,
-      backend.ptr(x!),
-      backend.ptr(out),
-      sizeFromShape(spec!.shape),
-      p0,
-      p1,
-    );
+    const n = sizeFromShape(spec!.shape);
+    const pointers = [backend.ptr(x!), backend.ptr(out)];
+    runElementRanges(backend, 'unary', { lead: [op], pointers, tail: [p0, p1] }, n, n * 8);
     return out;
   };
   const int32: WasmKernel = ({ inputs: [x], outputs: [spec], backend }) => {
@@ -219,6 +214,30 @@ export function elementRanges(n: number, parts: number): [number, number][] {
   const ranges: [number, number][] = [];
   for (let start = 0; start < n; start += step) ranges.push([start, Math.min(step, n - start)]);
   return ranges;
+}
+
+/**
+ * Runs `fn` of the module over n float32 elements in element ranges, one per thread part
+ * (elementwise, so bit-identical to one thread): each call's arguments are `lead`, then
+ * `pointers` advanced to the range (0, an absent buffer, stays 0), the range's length and
+ * `tail`. `work` is the call's cost in bytes of memory traffic (more for arithmetic-heavy
+ * kernels), which sets how many threads it is worth.
+ */
+export function runElementRanges(
+  backend: WasmBackend,
+  fn: KernelCall['fn'],
+  call: { lead?: readonly number[]; pointers: readonly number[]; tail?: readonly number[] },
+  n: number,
+  work: number,
+): void {
+  const parts = backend.partsFor(work, MIN_BYTES_PER_PART);
+  const { lead = [], pointers, tail = [] } = call;
+  backend.parallel(
+    elementRanges(n, parts).map(([i0, len]) => ({
+      fn,
+      args: [...lead, ...pointers.map((ptr) => ptr && ptr + i0 * 4), len, ...tail],
+    })),
+  );
 }
 
 /**

@@ -8,12 +8,11 @@ import { sizeFromShape } from '@tapegrad/core';
 import type { AdamUpdateAttrs, MomentumUpdateAttrs, RMSPropUpdateAttrs } from '@tapegrad/ops-math';
 import { adamScalars } from '@tapegrad/ops-math';
 import type { KernelCall, WasmBackend, WasmKernel } from '../backend.js';
-import { MIN_BYTES_PER_PART, byDtype, elementRanges } from './elementwise.js';
+import { byDtype, runElementRanges } from './elementwise.js';
 
 /**
- * Runs `fn` of the module over n floats in element ranges (multiples of 4, one per thread
- * part): its first arguments are `pointers` advanced to the range (0, an absent buffer, stays
- * 0), then the range's length, then `scalars`.
+ * Runs `fn` of the module over n floats in element ranges (see `runElementRanges`): its
+ * arguments are `pointers` advanced to the range, the range's length, then `scalars`.
  */
 function runUpdate(
   backend: WasmBackend,
@@ -23,12 +22,7 @@ function runUpdate(
   scalars: readonly number[],
 ): void {
   const buffers = pointers.filter((ptr) => ptr !== 0).length;
-  const parts = backend.partsFor(n * 4 * buffers, MIN_BYTES_PER_PART);
-  const calls = elementRanges(n, parts).map(([i0, len]): KernelCall => ({
-    fn,
-    args: [...pointers.map((ptr) => ptr && ptr + i0 * 4), len, ...scalars],
-  }));
-  backend.parallel(calls);
+  runElementRanges(backend, fn, { pointers, tail: scalars }, n, n * 4 * buffers);
 }
 
 const adamUpdate: WasmKernel<AdamUpdateAttrs> = ({ inputs, attrs, outputs, backend }) => {

@@ -1,11 +1,12 @@
 /**
  * Transcendental, rounding and sign functions of float32 tensors (assembly/transcendental.ts):
  * f32x4 loops (in float32 for exp, tanh and sigmoid, in double for log and the rest of the
- * exponential family), libm calls for the trigonometric and hyperbolic family. float64 runs the CPU kernels on the wasm memory.
+ * exponential family), libm calls for the trigonometric and hyperbolic family, split into element
+ * ranges among the backend's threads from 16K elements. float64 runs the CPU kernels on the wasm memory.
  */
 import { sizeFromShape } from '@tapegrad/core';
 import type { WasmKernel } from '../backend.js';
-import { cpuFallback } from './elementwise.js';
+import { cpuFallback, runElementRanges } from './elementwise.js';
 import { float32Or } from './hosted.js';
 
 /** Op codes of assembly/transcendental.ts. */
@@ -47,8 +48,16 @@ function unaryMathKernel(name: keyof typeof UNARY_MATH): WasmKernel {
   }) => {
     const out = backend.output(spec!);
     const n = sizeFromShape(spec!.shape);
+    const pointers = [backend.ptr(x!), backend.ptr(out)];
+    // Transcendental functions cost several times a copy per element: split from 16K elements.
     if (n > 0)
-      backend.kernels.unaryMath(op, backend.ptr(x!), backend.ptr(out), n, attrs.alpha ?? 0);
+      runElementRanges(
+        backend,
+        'unaryMath',
+        { lead: [op], pointers, tail: [attrs.alpha ?? 0] },
+        n,
+        n * 64,
+      );
     return out;
   };
   return float32Or(fast, cpuFallback(name));
