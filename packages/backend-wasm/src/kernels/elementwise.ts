@@ -115,20 +115,15 @@ export function forEachOperandRow(
 }
 
 /**
- * Whether forEachOperandRow makes few wasm calls for these shapes: one call, or rows of at
- * least MIN_ROW elements (shorter rows are cheaper in the CPU kernel).
+ * Whether forEachOperandRow makes few wasm calls for these shapes: rows of at least MIN_ROW
+ * elements (shorter rows are cheaper in the CPU kernel), or one call (every input the
+ * output's shape or a single element). Runs on every dispatch: no allocation.
  */
-export function fewRowCalls(shapes: readonly Shape[], outShape: Shape): boolean {
-  const single = shapes.every((s) => shapesEqual(s, outShape) || sizeFromShape(s) === 1);
-  return single || (outShape.length > 0 && outShape[outShape.length - 1]! >= MIN_ROW);
-}
-
-/** Inputs' and output's shapes allow few row calls (see fewRowCalls). */
-export const rowsLongEnough = ({ inputs, outputs: [spec] }: Parameters<WasmKernel>[0]): boolean =>
-  fewRowCalls(
-    inputs.map((t) => t.shape),
-    spec!.shape,
-  );
+export const rowsLongEnough = ({ inputs, outputs: [spec] }: Parameters<WasmKernel>[0]): boolean => {
+  const out = spec!.shape;
+  if (out.length > 0 && out[out.length - 1]! >= MIN_ROW) return true;
+  return inputs.every((t) => shapesEqual(t.shape, out) || sizeFromShape(t.shape) === 1);
+};
 
 /** A broadcasting binary kernel from a row function of byte offsets (4-byte elements). */
 export function rowKernel(
@@ -256,11 +251,16 @@ function binaryFloat32(op: number, perRow: WasmKernel): WasmKernel {
     const out = backend.output(spec!);
     const { rows, n, aRow, aStep, bRow, bStep } = plan;
     const [pa, pb, po] = [backend.ptr(a!), backend.ptr(b!), backend.ptr(out)];
+    const parts = backend.partsFor(rows * n * 12, MIN_BYTES_PER_PART);
+    if (parts === 1) {
+      // The common small case, without building calls (this is most of an op's dispatch).
+      backend.kernels.binaryRows(op, pa, aRow, aStep, pb, bRow, bStep, po, rows, n);
+      return out;
+    }
     const call = (ia: number, ib: number, o: number, r: number, len: number): KernelCall => ({
       fn: 'binaryRows',
       args: [op, pa + ia * 4, aRow, aStep, pb + ib * 4, bRow, bStep, po + o * 4, r, len],
     });
-    const parts = backend.partsFor(rows * n * 12, MIN_BYTES_PER_PART);
     const calls: KernelCall[] = [];
     if (rows === 1) {
       for (const [i0, len] of elementRanges(n, parts))
