@@ -11,7 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BackendId, JsBackend } from './backends.js';
 import { BACKENDS, JS_BACKENDS, parseBackends } from './backends.js';
-import { benchInterleaved } from './harness.js';
+import { benchInterleaved, exposedGc } from './harness.js';
 import { initJax, initTapegrad, initTfjs, tf, versionOf } from './libs.js';
 import type { LibResult, Row } from './table.js';
 import { checksAgree, formatNotes, formatTables, formatThroughput, referenceOf } from './table.js';
@@ -142,6 +142,7 @@ function measureWorkload(w: Workload, columns: readonly JsBackend[], options: Op
       reps: options.reps,
       budgetMs: BUDGET_MS,
       prepare,
+      collectGarbage: true,
     });
     for (const id of live.keys()) {
       if (failed.has(id)) results[id] = { ...results[id], error: errorMessage(failed.get(id)) };
@@ -212,7 +213,9 @@ async function main(): Promise<void> {
   console.log(`# tapegrad benchmarks, ${new Date().toISOString()}`);
   console.log(
     `node ${process.version}, ${cpus().length} cores (${cpu}); backends: ${options.backends.join(', ')}; ` +
-      `warmup ${options.warmup} (+${WARMUP_MS} ms), reps ${options.reps}, median reported; load average at start ${load()}`,
+      `warmup ${options.warmup} (+${WARMUP_MS} ms), reps ${options.reps}, median reported; ` +
+      `garbage collected before each sample: ${exposedGc ? 'yes' : 'no (run node with --expose-gc: pnpm bench does)'}; ` +
+      `load average at start ${load()}`,
   );
   const versions = [
     `tapegrad (workspace; wasm on ${tgThreads} thread${tgThreads === 1 ? '' : 's'})`,
