@@ -1,11 +1,11 @@
 /**
- * Checks the float32 exp, tanh and sigmoid kernels (assembly/transcendental.ts) on every
+ * Checks the float32 exp, log, tanh and sigmoid kernels (assembly/transcendental.ts) on every
  * float32 input against the double-precision reference rounded to float32, and prints the
  * distribution of distances in ulps. Exits with 1 if any input is more than 1 ulp away.
  * Too slow for the test run (about a minute per function; the unit tests sample the same bound):
  * run it after changing those kernels.
  *
- *   pnpm check:ulps [exp|tanh|sigmoid ...]      (from packages/backend-wasm)
+ *   pnpm check:ulps [exp|log|tanh|sigmoid ...]      (from packages/backend-wasm)
  */
 import { compileSync, instantiateSync, MAX_MEMORY_PAGES } from '../src/module.js';
 
@@ -18,6 +18,7 @@ interface Check {
 
 const CHECKS: Record<string, Check> = {
   exp: { op: 0, reference: Math.exp, limit: 110 },
+  log: { op: 1, reference: Math.log, limit: 3.4028234663852886e38 },
   tanh: { op: 2, reference: Math.tanh, limit: 12 },
   sigmoid: { op: 3, reference: (x) => 1 / (1 + Math.exp(-x)), limit: 110 },
 };

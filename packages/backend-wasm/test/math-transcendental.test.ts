@@ -132,10 +132,12 @@ describe('float32 transcendental kernels (f32x4) vs references', () => {
     return Array.from(new Float32Array(run.buffer));
   }
 
-  it('exp, tanh and sigmoid stay within 1 ulp where their float32 formulas switch', () => {
+  it('exp, log, tanh and sigmoid stay within 1 ulp where their float32 formulas switch', () => {
     // tanh: the polynomial ends at 0.55; e^y rescales where y/ln2 crosses a half-integer.
     const switches: Record<string, number[]> = {
       Exp: [0.5 * Math.LN2, -0.5 * Math.LN2, 88.72, -87.33, -103.97, 10.5 * Math.LN2],
+      // log: around 1 (where it cancels), √2·2^k (the reduction's seam), the smallest normals.
+      Log: [1, Math.SQRT2, Math.SQRT2 / 1024, 2 ** -126, 3e38],
       Tanh: [0.55, -0.55, 0.75 * Math.LN2, 1.25 * Math.LN2, 9.01],
       Sigmoid: [1e-7, -1e-7, 0.5 * Math.LN2, -0.5 * Math.LN2, -87.33, -103.97, 16.7],
     };
