@@ -336,6 +336,30 @@ class Splat {
 }
 
 /**
+ * Polynomials whose coefficients are consecutive entries of the F32 table, from `first`, in
+ * t, by Estrin's scheme (shorter dependency chains than Horner's); t2 = t², which the
+ * callers need anyway.
+ */
+class Estrin {
+  /** c0 + c1·t + t²·(c2 + c3·t). */
+  @inline static degree3(first: i32, t: v128, t2: v128): v128 {
+    const low = f32x4.add(Splat.f32(first), f32x4.mul(Splat.f32(first + 1), t));
+    const high = f32x4.add(Splat.f32(first + 2), f32x4.mul(Splat.f32(first + 3), t));
+    return f32x4.add(low, f32x4.mul(t2, high));
+  }
+
+  /** c0 + c1·t + t²·(c2 + c3·t + c4·t²). */
+  @inline static degree4(first: i32, t: v128, t2: v128): v128 {
+    const low = f32x4.add(Splat.f32(first), f32x4.mul(Splat.f32(first + 1), t));
+    const high = f32x4.add(
+      f32x4.add(Splat.f32(first + 2), f32x4.mul(Splat.f32(first + 3), t)),
+      f32x4.mul(Splat.f32(first + 4), t2),
+    );
+    return f32x4.add(low, f32x4.mul(t2, high));
+  }
+}
+
+/**
  * e^y in float32 for four lanes: y = k·ln2 + r, |r| ≤ ln2/2 (k·ln2 in two parts, the first
  * exact), e^r = 1 + r + r²·Q(r) kept as hi + lo (the rounding of 1 + r and of the final sum
  * are recovered exactly by Fast2Sum), times 2^k in two steps of at most 2^±75 so subnormal
@@ -360,13 +384,7 @@ class Exp4 {
     const rLow = f32x4.mul(k, Splat.f32(F_LN2_LO));
     const r = f32x4.sub(rHigh, rLow);
     const r2 = f32x4.mul(r, r);
-    // Q(r) by Estrin's scheme: shorter dependency chains than Horner's.
-    const qa = f32x4.add(Splat.f32(F_EXP_Q), f32x4.mul(Splat.f32(F_EXP_Q + 1), r));
-    const qb = f32x4.add(
-      f32x4.add(Splat.f32(F_EXP_Q + 2), f32x4.mul(Splat.f32(F_EXP_Q + 3), r)),
-      f32x4.mul(Splat.f32(F_EXP_Q + 4), r2),
-    );
-    const q = f32x4.add(qa, f32x4.mul(r2, qb));
+    const q = Estrin.degree4(F_EXP_Q, r, r2);
     const head = f32x4.add(one, rHigh);
     const headError = f32x4.sub(rHigh, f32x4.sub(head, one));
     const tail = f32x4.add(f32x4.sub(headError, rLow), f32x4.mul(r2, q));
@@ -421,9 +439,7 @@ class Log4 {
     const s = f32x4.div(f, f32x4.add(Splat.f32(F_TWO), f));
     const z = f32x4.mul(s, s);
     const z2 = f32x4.mul(z, z);
-    const ra = f32x4.add(Splat.f32(F_LOG_R), f32x4.mul(Splat.f32(F_LOG_R + 1), z));
-    const rb = f32x4.add(Splat.f32(F_LOG_R + 2), f32x4.mul(Splat.f32(F_LOG_R + 3), z));
-    const r = f32x4.mul(z, f32x4.add(ra, f32x4.mul(z2, rb)));
+    const r = f32x4.mul(z, Estrin.degree3(F_LOG_R, z, z2));
     const halfSquare = f32x4.mul(Splat.f32(F_HALF), f32x4.mul(f, f));
     const kf = f32x4.convert_i32x4_s(k);
     let y = f32x4.add(f32x4.mul(s, f32x4.add(halfSquare, r)), f32x4.mul(kf, Splat.f32(F_LN2_LO)));
@@ -476,15 +492,9 @@ class Logistic4 {
     const sign = v128.and(x, Splat.i32(I_SIGN));
     const a = v128.xor(x, sign);
     const large = f32x4.sub(one, f32x4.add(v, v));
-    // |x| < 0.55: |x| + |x|³·P(x²), P by Estrin's scheme (the sign goes on last, so −0 stays −0).
+    // |x| < 0.55: |x| + |x|³·P(x²) (the sign goes on last, so −0 stays −0).
     const a2 = f32x4.mul(a, a);
-    const a4 = f32x4.mul(a2, a2);
-    const pa = f32x4.add(Splat.f32(F_TANH_P), f32x4.mul(Splat.f32(F_TANH_P + 1), a2));
-    const pb = f32x4.add(
-      f32x4.add(Splat.f32(F_TANH_P + 2), f32x4.mul(Splat.f32(F_TANH_P + 3), a2)),
-      f32x4.mul(Splat.f32(F_TANH_P + 4), a4),
-    );
-    const p = f32x4.add(pa, f32x4.mul(a4, pb));
+    const p = Estrin.degree4(F_TANH_P, a2, f32x4.mul(a2, a2));
     const small = f32x4.add(a, f32x4.mul(a, f32x4.mul(a2, p)));
     return v128.or(v128.bitselect(small, large, f32x4.lt(a, Splat.f32(F_TANH_SMALL))), sign);
   }

@@ -11,7 +11,7 @@ import type {
 } from '@tapegrad/core';
 import { BackendError, bytesPerElement, makeTypedArray, sizeFromShape } from '@tapegrad/core';
 import { Heap } from './heap.js';
-import { elementBits } from './kernels/layout.js';
+import { fillTensor } from './kernels/layout.js';
 import type { KernelExports } from './module.js';
 import { MAX_MEMORY_PAGES, compileSync, isShared, relaxedSimdSupported } from './module.js';
 import { SLOT_BYTES } from './threads/protocol.js';
@@ -268,9 +268,7 @@ export class WasmBackend implements Backend {
   /** A buffer with every element `value`, filled by the module (no JavaScript array, no copy). */
   fill(value: number, shape: Shape, dtype: DType): DataHandle {
     const data = this.allocData(dtype, sizeFromShape(shape));
-    const [lo, hi] = elementBits(value, dtype);
-    if (data.size > 0)
-      this.kernels.fillElements(data.ptr, data.size, bytesPerElement(dtype), lo, hi);
+    fillTensor(this, { dataId: data, shape, dtype }, value);
     return data;
   }
 
